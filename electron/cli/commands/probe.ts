@@ -1,0 +1,49 @@
+import { probe, type ProbeResult } from '../../engine/probe/probe.js';
+import { parseCommandArgs } from '../args.js';
+import { createOutput } from '../output.js';
+
+export const probeHelp = `edgetune probe [--json]
+
+What this machine is and which onnxruntime execution providers really work here
+(each is tried with a tiny graph; the error of those that fail is kept).`;
+
+export async function probeCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' } });
+  if (values.help) return help(probeHelp);
+  const output = createOutput(Boolean(values.json));
+  const result = await probe();
+  output.result(result, () => formatProbe(result));
+  return 0;
+}
+
+export function formatProbe(result: ProbeResult): string {
+  const { system } = result;
+  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  const lines = [
+    `CPU        ${system.cpu.model} (${system.cpu.physicalCores} physical / ${system.cpu.cores} logical cores${system.cpu.speedGHz ? `, ${system.cpu.speedGHz} GHz` : ''})`,
+    `Memory     ${gib(system.memory.totalBytes)}`,
+    `OS         ${system.os.distro} ${system.os.release}, ${system.os.platform} ${system.os.arch}, kernel ${system.os.kernel}`,
+    `Node       ${system.node}`,
+  ];
+  if (system.gpus.length === 0) lines.push(`GPUs       none found${system.unavailable.gpus ? ` (${system.unavailable.gpus})` : ''}`);
+  for (const gpu of system.gpus) {
+    lines.push(`GPU        ${gpu.vendor} ${gpu.model}${gpu.vramMb ? `, ${gpu.vramMb} MB` : ''}${gpu.driver ? `, driver ${gpu.driver}` : ''}`);
+  }
+  lines.push('', `onnxruntime-node ${result.onnxruntime.version} execution providers:`);
+  for (const status of result.onnxruntime.providers) {
+    if (status.works) {
+      lines.push(`  ✓ ${status.ep.padEnd(7)} works (${status.checkMs.toFixed(0)} ms to load and run a test graph)`);
+    } else {
+      lines.push(`  ✗ ${status.ep.padEnd(7)} ${status.error}`);
+      for (const log of status.nativeLog ?? []) lines.push(`            ${log}`);
+      if (status.fix) lines.push(`            fix: ${status.fix}`);
+    }
+  }
+  lines.push('', `--ep auto uses: ${result.bestProvider}`);
+  return lines.join('\n');
+}
+
+export function help(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}

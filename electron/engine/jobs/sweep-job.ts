@@ -1,0 +1,195 @@
+import { PROFILE_SCHEMA, type Profile, type Staircase } from '../contracts/profile.js';
+import type { ExecutionProviderChoice } from '../measure/execution-providers.js';
+import { DEFAULT_STOPPING_RULE, type StoppingRule } from '../measure/stopping-rule.js';
+import { DEFAULT_SWEEP_OPTIONS, runSweep, type SweepResult } from '../measure/sweep.js';
+import type { Visit } from '../measure/visit.js';
+import { WorkerBackend } from '../measure/worker-backend.js';
+import type { WorkerBackendSpec } from '../measure/worker-protocol.js';
+import { selectProvider, type ProviderSelection } from '../probe/select-provider.js';
+import { probeSystem, type SystemFacts } from '../probe/system.js';
+import { detectStaircase } from '../staircase/detect.js';
+import { chooseModel, describeArchitecture, parseTokenRange, type ModelChoice } from './model-choice.js';
+import { validateFullModel, validationCounts, type FullModelValidation } from './full-model.js';
+import { formatRawTimingsCsv } from './raw-timings.js';
+
+export interface SweepJobOptions {
+  model: string;
+  ep: ExecutionProviderChoice;
+  /** when the named provider does not work: use the best one that does instead of stopping */
+  fallback?: boolean;
+  tokens?: string;
+  batch?: number;
+  seed?: number;
+  passes?: number;
+  /** time the whole encoder at every count instead of one block (slower, no prediction needed) */
+  wholeModel?: boolean;
+  /** check the block-based prediction against the whole encoder at a few counts (built-in models) */
+  validate?: boolean;
+  maxSurveyPoints?: number;
+  rule?: Partial<StoppingRule>;
+  intraOpThreads?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: JobProgress) => void;
+  onNote?: (note: string) => void;
+  /** facts already probed by the caller (tune probes once) */
+  system?: SystemFacts;
+  selection?: ProviderSelection;
+}
+
+export interface JobProgress {
+  phase: 'load' | 'survey' | 'refine' | 'validate';
+  done: number;
+  total: number;
+  detail: string;
+}
+
+export interface SweepJobResult {
+  profile: Profile & ProfileExtras;
+  rawTimingsCsv: string;
+}
+
+/** What EdgeTune's profiles carry beyond the contract's required fields. */
+export interface ProfileExtras {
+  unit: 'block' | 'model';
+  depth: number;
+  tokenRange: { from: number; to: number };
+  backend: Record<string, unknown>;
+  reference: { tokens: number; medianMs: number; driftPct: number };
+  fullModel?: FullModelValidation;
+  sweep: { passes: number; visits: number; wallMs: number; seed: number; stoppingRule: StoppingRule; surveyPoints: number };
+  notes: string[];
+}
+
+export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobResult> {
+  const notes: string[] = [];
+  const note = (text: string) => {
+    notes.push(text);
+    options.onNote?.(text);
+  };
+  const choice = chooseModel(options.model);
+  const arch = choice.kind === 'builtin' ? choice.arch : undefined;
+  const range = parseTokenRange(options.tokens, arch?.tokens, arch?.id ?? options.model);
+  if (choice.kind === 'file' && options.tokens === undefined) {
+    note(`sweeping ${range.from}:${range.to} tokens (pass --tokens to match your model's count)`);
+  }
+  const batch = options.batch ?? 1;
+  const seed = options.seed ?? 1;
+  const rule: StoppingRule = { ...DEFAULT_STOPPING_RULE, ...options.rule };
+  const passes = options.passes ?? DEFAULT_SWEEP_OPTIONS.passes;
+  const progress = options.onProgress ?? (() => undefined);
+
+  progress({ phase: 'load', done: 0, total: 1, detail: 'probing providers' });
+  const [system, selection] = await Promise.all([
+    options.system ?? probeSystem(),
+    options.selection ?? selectProvider(options.ep, options.fallback ?? false),
+  ]);
+  selection.notes.forEach(note);
+
+  const sweepsBlock = choice.kind === 'builtin' && !options.wholeModel;
+  const spec = (part: 'block' | 'encoder'): WorkerBackendSpec => ({
+    kind: 'ort',
+    options: {
+      model: choice.kind === 'builtin' ? { kind: 'builtin', id: choice.arch.id, part, seed } : { kind: 'file', path: choice.path },
+      ep: selection.ep,
+      batch,
+      seed,
+      intraOpThreads: options.intraOpThreads,
+    },
+  });
+  progress({ phase: 'load', done: 0, total: 1, detail: `building ${arch?.id ?? 'model'} (${sweepsBlock ? 'one block' : 'whole model'}) on ${selection.ep}` });
+  const backend = await WorkerBackend.start(spec(sweepsBlock ? 'block' : 'encoder'));
+  const validationVisits: { workload: string; visits: Visit[] }[] = [
+    { workload: 'block', visits: [] },
+    { workload: 'encoder', visits: [] },
+  ];
+  let sweep: SweepResult;
+  let fullModel: FullModelValidation | undefined;
+  try {
+    sweep = await runSweep(backend, {
+      ...DEFAULT_SWEEP_OPTIONS,
+      from: range.from,
+      to: range.to,
+      passes,
+      seed,
+      rule,
+      maxSurveyPoints: options.maxSurveyPoints ?? DEFAULT_SWEEP_OPTIONS.maxSurveyPoints,
+      findStepCandidates: (points) => detectStaircase(points).steps.map((step) => step.tokens),
+      signal: options.signal,
+      onProgress: (p) => progress({ phase: p.phase === 'refine' ? 'refine' : 'survey', done: p.done, total: p.total, detail: `pass ${p.pass + 1}/${p.passes} · ${p.tokens} tokens` }),
+    });
+    if (sweepsBlock && arch && sweep.complete && (options.validate ?? true)) {
+      progress({ phase: 'validate', done: 0, total: 1, detail: `building the whole ${arch.id} encoder` });
+      const encoder = await WorkerBackend.start(spec('encoder'));
+      try {
+        fullModel = await validateFullModel({
+          block: backend,
+          encoder,
+          depth: arch.depth,
+          counts: validationCounts(range.from, range.to),
+          rounds: 2,
+          rule,
+          points: sweep.points,
+          signal: options.signal,
+          onVisit: (workload, visit) => validationVisits[workload === 'block' ? 0 : 1].visits.push(visit),
+          onProgress: (done, total, tokens) => progress({ phase: 'validate', done, total, detail: `whole model at ${tokens} tokens` }),
+        });
+      } finally {
+        await encoder.close();
+      }
+    }
+  } finally {
+    await backend.close();
+  }
+
+  const staircase: Staircase = detectStaircase(sweep.points);
+  if (!sweep.complete) note('the sweep was cancelled: the profile holds the counts measured so far and is marked incomplete');
+  if (sweep.referenceDriftPct > 10) {
+    note(`this machine drifted by ${sweep.referenceDriftPct.toFixed(0)} % during the sweep (reference count re-measured in every pass); latencies are normalised by it`);
+  }
+  const profile: Profile & ProfileExtras = {
+    schema: PROFILE_SCHEMA,
+    createdAt: new Date().toISOString(),
+    complete: sweep.complete && (!sweepsBlock || !(options.validate ?? true) || fullModel !== undefined || !arch),
+    device: deviceSummary(system),
+    ep: selection.ep,
+    model: modelSummary(choice, sweepsBlock),
+    batch,
+    unit: sweepsBlock ? 'block' : 'model',
+    depth: arch?.depth ?? 1,
+    tokenRange: range,
+    points: sweep.points,
+    steps: staircase.steps,
+    plateaus: staircase.plateaus,
+    regime: staircase.regime,
+    summary: staircase.summary,
+    backend: { ...backend.describe() },
+    reference: { tokens: sweep.referenceTokens, medianMs: sweep.referenceMs, driftPct: sweep.referenceDriftPct },
+    fullModel,
+    sweep: {
+      passes,
+      visits: sweep.visits.length,
+      wallMs: sweep.wallMs,
+      seed,
+      stoppingRule: rule,
+      surveyPoints: sweep.visits.filter((visit) => visit.phase === 'survey' && !visit.isReference && visit.pass === 0).length,
+    },
+    notes,
+  };
+  const rawTimingsCsv = formatRawTimingsCsv([{ workload: sweepsBlock ? 'block' : 'model', visits: sweep.visits }, ...validationVisits]);
+  return { profile, rawTimingsCsv };
+}
+
+export function deviceSummary(system: SystemFacts): Record<string, unknown> {
+  return {
+    cpu: system.cpu.model,
+    cores: system.cpu.cores,
+    memoryBytes: system.memory.totalBytes,
+    os: `${system.os.distro} ${system.os.release} (${system.os.platform} ${system.os.arch})`,
+    gpus: system.gpus.map((gpu) => `${gpu.vendor} ${gpu.model}`.trim()),
+  };
+}
+
+function modelSummary(choice: ModelChoice, sweepsBlock: boolean): Record<string, unknown> {
+  if (choice.kind === 'file') return { file: choice.path, part: 'model' };
+  return { ...describeArchitecture(choice.arch), part: sweepsBlock ? 'block' : 'encoder' };
+}

@@ -1,0 +1,123 @@
+import type { TimingBackend } from './backend.js';
+import { normalizeVisits, unsettledCounts, type NormalizedSweep } from './normalize.js';
+import { passOrder, refinementCounts, surveyGrid } from './sweep-plan.js';
+import { DEFAULT_STOPPING_RULE, type StoppingRule } from './stopping-rule.js';
+import { measureVisit, type SweepPhase, type Visit } from './visit.js';
+import type { ProfilePoint } from '../contracts/profile.js';
+
+export interface SweepOptions {
+  from: number;
+  to: number;
+  /** the count every pass re-measures to cancel drift; defaults to `to` (the model's full count) */
+  referenceTokens?: number;
+  passes: number;
+  /** survey at most this many counts; steps found are then pinned with denser counts */
+  maxSurveyPoints: number;
+  referenceEvery: number;
+  refineRounds: number;
+  seed: number;
+  rule: StoppingRule;
+  /** where steps may start in the curve so far (token counts of the first point on a higher level) */
+  findStepCandidates?: (points: ProfilePoint[]) => number[];
+  signal?: AbortSignal;
+  onProgress?: (progress: SweepProgress) => void;
+  onVisit?: (visit: Visit) => void;
+}
+
+export interface SweepProgress {
+  phase: SweepPhase;
+  pass: number;
+  passes: number;
+  done: number;
+  total: number;
+  tokens: number;
+  elapsedMs: number;
+}
+
+export interface SweepResult extends NormalizedSweep {
+  complete: boolean;
+  visits: Visit[];
+  wallMs: number;
+  settings: Omit<SweepOptions, 'signal' | 'onProgress' | 'onVisit' | 'findStepCandidates'>;
+}
+
+export const DEFAULT_SWEEP_OPTIONS: Omit<SweepOptions, 'from' | 'to'> = {
+  passes: 3,
+  maxSurveyPoints: 50,
+  referenceEvery: 8,
+  refineRounds: 2,
+  seed: 1,
+  rule: DEFAULT_STOPPING_RULE,
+};
+
+/**
+ * Survey a coarse grid in shuffled passes, then pin each step the survey suggests with the counts
+ * between its neighbours, measured the same way. Cancelling returns what was measured so far,
+ * marked incomplete.
+ */
+export async function runSweep(backend: TimingBackend, options: SweepOptions): Promise<SweepResult> {
+  const startedAt = Date.now();
+  const referenceTokens = options.referenceTokens ?? options.to;
+  const visits: Visit[] = [];
+  const visited = new Set<number>();
+  let cancelled = false;
+
+  let passIndex = 0;
+  const measureCounts = async (counts: number[], phase: SweepPhase, passes = options.passes, referenceEvery = options.referenceEvery): Promise<void> => {
+    const plans = Array.from({ length: passes }, () => passOrder(counts, referenceTokens, referenceEvery, options.seed, passIndex++));
+    const total = plans.reduce((sum, plan) => sum + plan.length, 0);
+    let done = 0;
+    for (let pass = 0; pass < plans.length && !cancelled; pass++) {
+      for (const step of plans[pass]) {
+        if (options.signal?.aborted) {
+          cancelled = true;
+          break;
+        }
+        const visit = await measureVisit(
+          backend,
+          { ...step, pass: passIndex - plans.length + pass, phase, firstVisit: !visited.has(step.tokens) },
+          options.rule,
+          options.signal,
+        );
+        visited.add(step.tokens);
+        if (visit.stop === 'cancelled') cancelled = true;
+        if (visit.timesMs.length > 0) {
+          visits.push(visit);
+          options.onVisit?.(visit);
+        }
+        done += 1;
+        options.onProgress?.({ phase, pass, passes: plans.length, done, total, tokens: step.tokens, elapsedMs: Date.now() - startedAt });
+        if (cancelled) break;
+      }
+    }
+  };
+
+  /** Counts measured only while the machine changed speed get another, tightly referenced visit. */
+  const repairUnsettled = async (phase: SweepPhase): Promise<void> => {
+    for (let round = 0; round < 2 && !cancelled; round++) {
+      const unsettled = unsettledCounts(visits);
+      if (unsettled.length === 0) return;
+      await measureCounts(unsettled, phase, 1, 2);
+    }
+  };
+
+  const survey = surveyGrid(options.from, options.to, options.maxSurveyPoints);
+  await measureCounts(survey, 'survey');
+  await repairUnsettled('survey');
+  for (let round = 0; round < options.refineRounds && !cancelled && options.findStepCandidates; round++) {
+    const current = normalizeVisits(visits, referenceTokens).points;
+    const extra = refinementCounts(current.map((point) => point.tokens), options.findStepCandidates(current));
+    if (extra.length === 0) break;
+    await measureCounts(extra, 'refine');
+    await repairUnsettled('refine');
+  }
+
+  const { signal: _signal, onProgress: _onProgress, onVisit: _onVisit, findStepCandidates: _find, ...settings } = options;
+  return {
+    ...normalizeVisits(visits, referenceTokens),
+    complete: !cancelled,
+    visits,
+    wallMs: Date.now() - startedAt,
+    settings: { ...settings, referenceTokens },
+  };
+}

@@ -1,0 +1,28 @@
+import type { BackendDescription } from './backend.js';
+import type { OrtBackendOptions } from './ort-runner.js';
+import type { SyntheticBackendOptions } from './synthetic.js';
+
+/** Messages between a sweep (main thread) and the worker that owns the timed model. */
+export type WorkerBackendSpec =
+  | { kind: 'ort'; options: OrtBackendOptions }
+  | { kind: 'synthetic'; options: SyntheticBackendOptions };
+
+export type WorkerRequest =
+  | { id: number; type: 'prepare'; tokens: number }
+  | { id: number; type: 'time'; tokens: number; iterations: number }
+  | { id: number; type: 'bare-loop'; tokens: number; iterations: number }
+  | { id: number; type: 'now' }
+  | { id: number; type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ready'; description: BackendDescription }
+  | { type: 'failed'; error: SerializedError }
+  | { id: number; type: 'ok'; times?: Float64Array; nowMs?: number }
+  | { id: number; type: 'error'; error: SerializedError };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  fix?: string;
+}
