@@ -4,9 +4,9 @@ import { UserError } from '../engine/errors.js';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** node:util parseArgs with EdgeTune's error wording: unknown flags name the command's help. */
-export function parseCommandArgs(command: string, argv: string[], options: OptionSpec, allowPositionals = false) {
+export function parseCommandArgs<T extends OptionSpec>(command: string, argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } } as T & { help: { type: 'boolean'; short: 'h' } }, allowPositionals, strict: true });
   } catch (error) {
     const message = (error as Error).message.replace(/^Unknown option/, 'unknown option').split('. To specify')[0];
     throw new UserError('bad-arguments', `${command}: ${message}`, `see \`edgetune ${command} --help\``);

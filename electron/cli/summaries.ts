@@ -22,7 +22,8 @@ export function formatProfileSummary(profile: SavedProfile, marker?: { tokens: n
     const fm = profile.fullModel;
     lines.push(
       '',
-      `whole model ≈ ${fm.depth} × block + ${fm.overheadMs.toFixed(2)} ms; checked against the real encoder at ${fm.checks.map((c) => c.tokens).join(', ')} tokens: median |error| ${fm.medianAbsErrorPct.toFixed(1)} %`,
+      `whole model ≈ ${fm.blockScale.toFixed(2)} × block ${fm.overheadMs >= 0 ? '+' : '−'} ${Math.abs(fm.overheadMs).toFixed(2)} ms (${fm.depth} blocks${fm.fit === 'fitted-scale' ? '; scale fitted: a block costs differently inside the whole model' : ''})`,
+      `checked against the real encoder at ${fm.checks.map((c) => c.tokens).join(', ')} tokens (each held out of the fit): median |error| ${fm.medianAbsErrorPct.toFixed(1)} %`,
     );
   }
   return lines.join('\n');

@@ -13,7 +13,7 @@ export async function sweepWithProgress(options: Omit<SweepJobOptions, 'signal' 
     const result = await runSweepJob({
       ...options,
       signal: cancel.signal,
-      onProgress: (p) => bar.update(p.done, p.total, `${p.phase}: ${p.detail}`),
+      onProgress: (p) => bar.update(p.done, p.total, p.detail, p.stage),
       onNote: (note) => {
         bar.done();
         output.warn(note);

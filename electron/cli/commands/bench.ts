@@ -27,7 +27,7 @@ by side in one run; absolute times on shared machines drift, so read the ratios.
   --virtual      run sweep-cost on a simulated clock (seconds instead of minutes; same protocol)`;
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('bench', argv, { only: { type: 'string' }, virtual: { type: 'boolean' }, out: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('bench', argv, { only: { type: 'string' }, virtual: { type: 'boolean' }, out: { type: 'string' }, json: { type: 'boolean' } } as const);
   if (values.help) return help(benchHelp);
   const selected = selectParts(stringOption(values.only));
   const run = await RunFolder.create({ kind: 'bench', label: selected.join('+'), out: stringOption(values.out) });
@@ -39,16 +39,16 @@ export async function benchCommand(argv: string[]): Promise<number> {
   };
   const save = () => run.writeJson('bench.json', figures);
   for (const part of selected) {
-    const onProgress = (label: string, done: number, total: number) => bar.update(done, total, `${part}: ${label}`);
+    const onProgress = (label: string, done: number, total: number) => bar.update(done, total, label, part);
     if (part === 'sweep-cost') {
       figures.sweepCost = await benchSweepCost({ clock: values.virtual ? 'virtual' : 'real', seed: 1, onProgress });
     } else if (part === 'repeatability') {
       figures.repeatability = await benchRepeatability({ model: 'vit-b16', ep: 'cpu', onProgress: (p) => onProgress(p.phase, p.done, p.total) });
     } else if (part === 'overhead') {
-      bar.update(0, 1, 'overhead: harness vs bare session.run');
+      bar.update(0, 1, 'harness vs bare session.run', part);
       figures.harnessOverhead = await benchHarnessOverhead({ model: 'vit-b16', tokens: 99, rounds: 9, seed: 1 });
     } else {
-      bar.update(0, 1, 'tune: default `edgetune tune` in a fresh process');
+      bar.update(0, 1, 'default `edgetune tune` in a fresh process', part);
       figures.tune = await benchTuneWall(fileURLToPath(new URL('../../../../bin/edgetune.js', import.meta.url)));
     }
     await save();

@@ -10,7 +10,7 @@ macs = multiply-accumulates of one forward pass at the full token count, batch 1
 deit-* ids are aliases with the same shapes.`;
 
 export async function modelsCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('models', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('models', argv, { json: { type: 'boolean' } } as const);
   if (values.help) return help(modelsHelp);
   const models = listModels();
   createOutput(Boolean(values.json)).result(models, () => {

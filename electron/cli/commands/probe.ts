@@ -8,7 +8,7 @@ What this machine is and which onnxruntime execution providers really work here
 (each is tried with a tiny graph; the error of those that fail is kept).`;
 
 export async function probeCommand(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' } });
+  const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' } } as const);
   if (values.help) return help(probeHelp);
   const output = createOutput(Boolean(values.json));
   const result = await probe();

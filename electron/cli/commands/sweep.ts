@@ -1,5 +1,5 @@
 import { isExecutionProviderChoice } from '../../engine/measure/execution-providers.js';
-import { UserError } from '../../engine/errors.js';
+import { CancelledError, UserError } from '../../engine/errors.js';
 import { RunFolder } from '../../engine/store/runs.js';
 import { integerOption, parseCommandArgs, stringOption } from '../args.js';
 import { createOutput } from '../output.js';
@@ -51,7 +51,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const output = createOutput(Boolean(values.json), Boolean(values.quiet));
   const run = await RunFolder.create({ kind: 'sweep', label: model, out: stringOption(values.out) });
   const result = await sweepWithProgress(sweepJobOptions(values, model), output, run).catch(async (error: unknown) => {
-    await run.finish('failed', (error as Error).message);
+    await run.finish(error instanceof CancelledError ? 'incomplete' : 'failed', (error as Error).message);
     throw error;
   });
   await run.finish(result.profile.complete ? 'complete' : 'incomplete');

@@ -12,14 +12,23 @@ import { median } from '../util/stats.js';
  */
 export interface FullModelValidation {
   depth: number;
+  /**
+   * whole model ≈ blockScale × block + overheadMs. Ideally blockScale = depth; on CPUs a block runs
+   * differently inside the whole model (its weights no longer sit in cache, the per-call cost is paid
+   * once), so the scale is fitted when that predicts the held-out counts better.
+   */
+  blockScale: number;
   overheadMs: number;
+  fit: 'depth' | 'fitted-scale';
   checks: { tokens: number; blockMs: number; measuredMs: number; predictedMs: number; errorPct: number }[];
   medianAbsErrorPct: number;
+  /** the same held-out error for the plain depth × block + overhead model, for comparison */
+  depthModelMedianAbsErrorPct: number;
   predicted: { tokens: number; predictedMs: number }[];
 }
 
 export function validationCounts(from: number, to: number): number[] {
-  return [...new Set([from, Math.round((from + to) / 2), to])];
+  return [...new Set([0, 0.25, 0.5, 0.75, 1].map((fraction) => Math.round(from + fraction * (to - from))))];
 }
 
 export async function validateFullModel(options: {
@@ -67,24 +76,51 @@ export function summarizeValidation(
   measured: Map<number, { block: number[]; encoder: number[] }>,
   points: readonly ProfilePoint[],
 ): FullModelValidation {
-  const rows = [...measured.entries()].map(([tokens, entry]) => ({
-    tokens,
-    blockMs: median(entry.block),
-    measuredMs: median(entry.encoder),
-  }));
-  const overheads = rows.map((row) => row.measuredMs - depth * row.blockMs);
-  const overheadMs = median(overheads);
-  // Leave one out: a count's own overhead must not be used to predict it.
-  const checks = rows.map((row, index) => {
-    const others = overheads.filter((_, other) => other !== index);
-    const predictedMs = depth * row.blockMs + (others.length > 0 ? median(others) : overheadMs);
-    return { ...row, predictedMs, errorPct: (100 * (predictedMs - row.measuredMs)) / row.measuredMs };
-  });
+  const rows = [...measured.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([tokens, entry]) => ({ tokens, blockMs: median(entry.block), measuredMs: median(entry.encoder) }));
+  const depthModel = heldOut(rows, (train) => ({ scale: depth, overheadMs: median(train.map((row) => row.measuredMs - depth * row.blockMs)) }));
+  const scaledModel = heldOut(rows, fitLine);
+  const useScaled = rows.length >= 3 && scaledModel.medianAbsErrorPct < depthModel.medianAbsErrorPct;
+  const chosen = useScaled ? scaledModel : depthModel;
+  const full = useScaled ? fitLine(rows) : { scale: depth, overheadMs: median(rows.map((row) => row.measuredMs - depth * row.blockMs)) };
   return {
     depth,
-    overheadMs,
-    checks,
-    medianAbsErrorPct: median(checks.map((check) => Math.abs(check.errorPct))),
-    predicted: points.map((point) => ({ tokens: point.tokens, predictedMs: depth * point.medianMs + overheadMs })),
+    blockScale: full.scale,
+    overheadMs: full.overheadMs,
+    fit: useScaled ? 'fitted-scale' : 'depth',
+    checks: chosen.checks,
+    medianAbsErrorPct: chosen.medianAbsErrorPct,
+    depthModelMedianAbsErrorPct: depthModel.medianAbsErrorPct,
+    predicted: points.map((point) => ({ tokens: point.tokens, predictedMs: full.scale * point.medianMs + full.overheadMs })),
   };
+}
+
+type Row = { tokens: number; blockMs: number; measuredMs: number };
+type Model = { scale: number; overheadMs: number };
+
+/** Leave one out: a count's own timing must not be used to predict it. */
+function heldOut(rows: readonly Row[], fit: (train: Row[]) => Model) {
+  const checks = rows.map((row, index) => {
+    const train = rows.filter((_, other) => other !== index);
+    const model = fit(train.length > 0 ? train : [row]);
+    const predictedMs = model.scale * row.blockMs + model.overheadMs;
+    return { ...row, predictedMs, errorPct: (100 * (predictedMs - row.measuredMs)) / row.measuredMs };
+  });
+  return { checks, medianAbsErrorPct: median(checks.map((check) => Math.abs(check.errorPct))) };
+}
+
+/** Least-squares line through (blockMs, measuredMs). */
+export function fitLine(rows: readonly Row[]): Model {
+  const n = rows.length;
+  const meanX = rows.reduce((sum, row) => sum + row.blockMs, 0) / n;
+  const meanY = rows.reduce((sum, row) => sum + row.measuredMs, 0) / n;
+  let covariance = 0;
+  let variance = 0;
+  for (const row of rows) {
+    covariance += (row.blockMs - meanX) * (row.measuredMs - meanY);
+    variance += (row.blockMs - meanX) ** 2;
+  }
+  const scale = variance > 0 ? covariance / variance : meanY / Math.max(meanX, 1e-9);
+  return { scale, overheadMs: meanY - scale * meanX };
 }

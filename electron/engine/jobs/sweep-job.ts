@@ -11,6 +11,7 @@ import { detectStaircase } from '../staircase/detect.js';
 import { chooseModel, describeArchitecture, parseTokenRange, type ModelChoice } from './model-choice.js';
 import { validateFullModel, validationCounts, type FullModelValidation } from './full-model.js';
 import { formatRawTimingsCsv } from './raw-timings.js';
+import { CancelledError } from '../errors.js';
 
 export interface SweepJobOptions {
   model: string;
@@ -38,6 +39,7 @@ export interface SweepJobOptions {
 
 export interface JobProgress {
   phase: 'load' | 'survey' | 'refine' | 'validate';
+  stage: string;
   done: number;
   total: number;
   detail: string;
@@ -78,7 +80,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   const passes = options.passes ?? DEFAULT_SWEEP_OPTIONS.passes;
   const progress = options.onProgress ?? (() => undefined);
 
-  progress({ phase: 'load', done: 0, total: 1, detail: 'probing providers' });
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: 'probing providers' });
   const [system, selection] = await Promise.all([
     options.system ?? probeSystem(),
     options.selection ?? selectProvider(options.ep, options.fallback ?? false),
@@ -96,7 +98,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       intraOpThreads: options.intraOpThreads,
     },
   });
-  progress({ phase: 'load', done: 0, total: 1, detail: `building ${arch?.id ?? 'model'} (${sweepsBlock ? 'one block' : 'whole model'}) on ${selection.ep}` });
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building ${arch?.id ?? 'model'} (${sweepsBlock ? 'one block' : 'whole model'}) on ${selection.ep}` });
   const backend = await WorkerBackend.start(spec(sweepsBlock ? 'block' : 'encoder'));
   const validationVisits: { workload: string; visits: Visit[] }[] = [
     { workload: 'block', visits: [] },
@@ -115,10 +117,10 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       maxSurveyPoints: options.maxSurveyPoints ?? DEFAULT_SWEEP_OPTIONS.maxSurveyPoints,
       findStepCandidates: (points) => detectStaircase(points).steps.map((step) => step.tokens),
       signal: options.signal,
-      onProgress: (p) => progress({ phase: p.phase === 'refine' ? 'refine' : 'survey', done: p.done, total: p.total, detail: `pass ${p.pass + 1}/${p.passes} · ${p.tokens} tokens` }),
+      onProgress: (p) => progress({ phase: p.phase === 'refine' ? 'refine' : 'survey', stage: p.stage, done: p.done, total: p.total, detail: `pass ${p.pass + 1}/${p.passes} · ${p.tokens} tokens` }),
     });
     if (sweepsBlock && arch && sweep.complete && (options.validate ?? true)) {
-      progress({ phase: 'validate', done: 0, total: 1, detail: `building the whole ${arch.id} encoder` });
+      progress({ phase: 'validate', stage: 'checking the whole model', done: 0, total: 1, detail: `building the whole ${arch.id} encoder` });
       const encoder = await WorkerBackend.start(spec('encoder'));
       try {
         fullModel = await validateFullModel({
@@ -131,7 +133,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
           points: sweep.points,
           signal: options.signal,
           onVisit: (workload, visit) => validationVisits[workload === 'block' ? 0 : 1].visits.push(visit),
-          onProgress: (done, total, tokens) => progress({ phase: 'validate', done, total, detail: `whole model at ${tokens} tokens` }),
+          onProgress: (done, total, tokens) => progress({ phase: 'validate', stage: 'checking the whole model', done, total, detail: `${tokens} tokens` }),
         });
       } finally {
         await encoder.close();
@@ -141,6 +143,9 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     await backend.close();
   }
 
+  if (!sweep.complete && sweep.points.length === 0) {
+    throw new CancelledError('cancelled before any token count was measured: nothing to save');
+  }
   const staircase: Staircase = detectStaircase(sweep.points);
   if (!sweep.complete) note('the sweep was cancelled: the profile holds the counts measured so far and is marked incomplete');
   if (sweep.referenceDriftPct > 10) {
@@ -149,7 +154,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   const profile: Profile & ProfileExtras = {
     schema: PROFILE_SCHEMA,
     createdAt: new Date().toISOString(),
-    complete: sweep.complete && (!sweepsBlock || !(options.validate ?? true) || fullModel !== undefined || !arch),
+    complete: sweep.complete && !options.signal?.aborted,
     device: deviceSummary(system),
     ep: selection.ep,
     model: modelSummary(choice, sweepsBlock),

@@ -26,6 +26,8 @@ export interface SweepOptions {
 
 export interface SweepProgress {
   phase: SweepPhase;
+  /** what this stretch of work is, in words: 'survey', 'pinning steps', 're-measuring unsettled counts' */
+  stage: string;
   pass: number;
   passes: number;
   done: number;
@@ -63,7 +65,7 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
   let cancelled = false;
 
   let passIndex = 0;
-  const measureCounts = async (counts: number[], phase: SweepPhase, passes = options.passes, referenceEvery = options.referenceEvery): Promise<void> => {
+  const measureCounts = async (counts: number[], phase: SweepPhase, stage: string, passes = options.passes, referenceEvery = options.referenceEvery): Promise<void> => {
     const plans = Array.from({ length: passes }, () => passOrder(counts, referenceTokens, referenceEvery, options.seed, passIndex++));
     const total = plans.reduce((sum, plan) => sum + plan.length, 0);
     let done = 0;
@@ -86,7 +88,7 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
           options.onVisit?.(visit);
         }
         done += 1;
-        options.onProgress?.({ phase, pass, passes: plans.length, done, total, tokens: step.tokens, elapsedMs: Date.now() - startedAt });
+        options.onProgress?.({ phase, stage, pass, passes: plans.length, done, total, tokens: step.tokens, elapsedMs: Date.now() - startedAt });
         if (cancelled) break;
       }
     }
@@ -97,18 +99,18 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
     for (let round = 0; round < 2 && !cancelled; round++) {
       const unsettled = unsettledCounts(visits);
       if (unsettled.length === 0) return;
-      await measureCounts(unsettled, phase, 1, 2);
+      await measureCounts(unsettled, phase, `re-measuring ${unsettled.length} counts taken while the machine changed speed`, 1, 2);
     }
   };
 
   const survey = surveyGrid(options.from, options.to, options.maxSurveyPoints);
-  await measureCounts(survey, 'survey');
+  await measureCounts(survey, 'survey', `survey of ${survey.length} counts`);
   await repairUnsettled('survey');
   for (let round = 0; round < options.refineRounds && !cancelled && options.findStepCandidates; round++) {
     const current = normalizeVisits(visits, referenceTokens).points;
     const extra = refinementCounts(current.map((point) => point.tokens), options.findStepCandidates(current));
     if (extra.length === 0) break;
-    await measureCounts(extra, 'refine');
+    await measureCounts(extra, 'refine', `pinning steps: ${extra.length} counts between survey points`);
     await repairUnsettled('refine');
   }
 

@@ -3,6 +3,7 @@ import type { BackendDescription, TimingBackend } from './backend.js';
 import type { SerializedError, WorkerBackendSpec, WorkerReply, WorkerRequest } from './worker-protocol.js';
 import { UserError } from '../errors.js';
 
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Pending = { resolve: (reply: WorkerReply & { id: number }) => void; reject: (error: Error) => void };
 
 /**
@@ -75,7 +76,7 @@ export class WorkerBackend implements TimingBackend {
     await this.worker.terminate();
   }
 
-  private call(request: Omit<WorkerRequest, 'id'>): Promise<{ times?: Float64Array; nowMs?: number }> {
+  private call(request: WithoutId<WorkerRequest>): Promise<{ times?: Float64Array; nowMs?: number }> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

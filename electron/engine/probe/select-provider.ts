@@ -14,8 +14,12 @@ export interface ProviderSelection {
  * `auto` takes the first provider that works in preference order. A named provider that does not
  * work stops with its reason, unless `fallback` allows the best working one instead.
  */
-export async function selectProvider(choice: ExecutionProviderChoice, fallback: boolean): Promise<ProviderSelection> {
-  const statuses = await probeProviders();
+export async function selectProvider(
+  choice: ExecutionProviderChoice,
+  fallback: boolean,
+  probed?: ProviderStatus[],
+): Promise<ProviderSelection> {
+  const statuses = probed ?? (await probeProviders());
   if (choice === 'auto') {
     const ep = bestProvider(statuses);
     const skipped = statuses.filter((status) => !status.works && status.ep !== ep && preferredOver(statuses, status.ep, ep));
