@@ -32,8 +32,10 @@ export type StopReason = 'converged' | 'max-iterations' | 'max-time';
 
 export function stopReason(timesMs: readonly number[], elapsedMs: number, rule: StoppingRule): StopReason | undefined {
   if (timesMs.length >= rule.maxIterations) return 'max-iterations';
+  // The minimum count holds even past the time cap: a median of two slow runs is no measurement.
+  if (timesMs.length < rule.minIterations) return undefined;
   if (elapsedMs >= rule.maxTimeMs) return 'max-time';
-  if (timesMs.length < rule.minIterations || elapsedMs < rule.minTimeMs) return undefined;
+  if (elapsedMs < rule.minTimeMs) return undefined;
   const sorted = sortedCopy(timesMs);
   const interval = medianConfidenceInterval(sorted);
   if (!interval) return undefined;

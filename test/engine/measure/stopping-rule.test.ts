@@ -5,8 +5,8 @@ import { createRng } from '../../../electron/engine/util/rng.js';
 describe('stopping rule', () => {
   const rule = DEFAULT_STOPPING_RULE;
 
-  it('never stops before the minimum count and time', () => {
-    expect(stopReason([5, 5, 5], 1000, rule)).toBeUndefined();
+  it('never stops before the minimum count and time, even past the time cap', () => {
+    expect(stopReason([5, 5, 5], rule.maxTimeMs * 10, rule)).toBeUndefined();
     expect(stopReason(Array(50).fill(1), 1, rule)).toBeUndefined();
   });
 
