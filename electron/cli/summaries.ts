@@ -8,10 +8,12 @@ type SavedProfile = Profile & Partial<ProfileExtras>;
 export function formatProfileSummary(profile: SavedProfile, marker?: { tokens: number; label: string }): string {
   const model = typeof profile.model === 'string' ? profile.model : String(profile.model.id ?? profile.model.file ?? 'model');
   const what = profile.unit === 'block' ? 'one block' : 'whole model';
+  const strategy = profile.strategy ? `strategy: ${profile.strategy.reason}` : undefined;
   const lines = [
     `${model} (${what}, batch ${profile.batch}) on ${profile.ep}${profile.complete ? '' : '  [INCOMPLETE: cancelled]'}`,
     `${profile.points.length} token counts measured${profile.sweep ? ` in ${(profile.sweep.wallMs / 1000).toFixed(1)} s, ${profile.sweep.passes} shuffled passes` : ''}` +
       (profile.reference ? `; reference ${profile.reference.tokens} tokens drifted ${profile.reference.driftPct.toFixed(1)} %` : ''),
+    ...(strategy ? [strategy] : []),
     '',
     renderStaircaseChart(profile.points, { steps: profile.steps.map((step) => step.tokens), marker, title: `latency of ${what} vs tokens` }),
     '',

@@ -12,7 +12,7 @@ const quickSweep = ['--ep', 'cpu', '--passes', '1', '--quiet'];
 describe('edgetune sweep (real onnxruntime, end to end)', () => {
   it('sweeps a built-in block, checks the whole-model prediction and writes the run folder', async () => {
     const out = path.join(tempDir('edgetune-sweep-'), 'run');
-    const result = await runCli(['sweep', '--model', 'vit-ti16', '--tokens', '1:24', ...quickSweep, '--out', out, '--json']);
+    const result = await runCli(['sweep', '--model', 'vit-ti16', '--tokens', '1:24', '--strategy', 'block', ...quickSweep, '--out', out, '--json']);
     expect(result.stderr).not.toMatch(/unexpected error/);
     expect(result.code).toBe(0);
     const printed = JSON.parse(result.stdout);
@@ -28,6 +28,7 @@ describe('edgetune sweep (real onnxruntime, end to end)', () => {
       expect(point.samples).toBeGreaterThanOrEqual(7);
     }
     expect(saved.unit).toBe('block');
+    expect(saved.strategy.chosen).toBe('block');
     expect(saved.fullModel.checks.length).toBeGreaterThanOrEqual(3);
     expect(saved.fullModel.checks.every((check: { measuredMs: number }) => check.measuredMs > 0)).toBe(true);
     expect(saved.backend.versions.onnxruntime).toBe('1.30.0');
@@ -126,5 +127,19 @@ describe('edgetune sweep: bad input gets a message naming the problem and the fi
 
   it('an unknown flag', async () => {
     expectUserError(await runCli(['sweep', '--modle', 'vit-ti16']), /unknown option '--modle'/, /edgetune sweep --help/);
+  });
+});
+
+describe('edgetune sweep strategy', () => {
+  it('sweeps a cheap whole model directly and says why', async () => {
+    const out = path.join(tempDir('edgetune-whole-'), 'run');
+    const result = await runCli(['sweep', '--model', 'vit-ti16', '--tokens', '1:12', '--ep', 'cpu', '--passes', '1', '--out', out, '--json']);
+    expect(result.code).toBe(0);
+    const profile = JSON.parse(result.stdout);
+    expect(profile.strategy.chosen).toBe('whole');
+    expect(profile.unit).toBe('model');
+    expect(profile.model.part).toBe('encoder');
+    expect(profile.fullModel).toBeUndefined();
+    expect(result.stderr).toMatch(/strategy: whole model: the whole model runs in/);
   });
 });

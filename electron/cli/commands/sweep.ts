@@ -1,6 +1,7 @@
 import { isExecutionProviderChoice } from '../../engine/measure/execution-providers.js';
 import { CancelledError, UserError } from '../../engine/errors.js';
 import { RunFolder } from '../../engine/store/runs.js';
+import type { SweepStrategy } from '../../engine/jobs/strategy.js';
 import { integerOption, parseCommandArgs, stringOption } from '../args.js';
 import { createOutput } from '../output.js';
 import { sweepWithProgress } from '../sweep-session.js';
@@ -10,8 +11,9 @@ import { help } from './probe.js';
 export const sweepHelp = `edgetune sweep --model <builtin-id|file.onnx> [options]
 
 Measures latency against token count and finds the staircase's steps and plateaus.
-Built-in models sweep one transformer block (all blocks are identical) and predict the whole
-encoder from it, checked against the real encoder at a few counts.
+Built-in models: when the whole model is cheap to run (GPUs, small models) it is swept directly;
+otherwise one transformer block is swept (all blocks are identical) and the whole encoder predicted
+from it, checked against the real encoder at five counts.
 
   --model ID|FILE     built-in id (see \`edgetune models\`) or an ONNX file with a dynamic token axis
   --ep NAME           auto (default) | cpu | webgpu | cuda | dml | coreml
@@ -19,7 +21,7 @@ encoder from it, checked against the real encoder at a few counts.
   --tokens A:B        token counts to sweep (default: 1 to the model's full count)
   --batch N           batch size (default 1)
   --passes N          shuffled passes over the counts (default 3)
-  --whole-model       time the whole encoder at every count instead of one block
+  --strategy S        auto (default) | block (sweep one block, predict the model) | whole
   --skip-validation   do not check the block-based prediction against the whole encoder
   --threads N         onnxruntime intra-op threads (default: onnxruntime's choice)
   --seed S            seed for weights, inputs and visiting order (default 1)
@@ -34,7 +36,7 @@ export const sweepOptions = {
   tokens: { type: 'string' },
   batch: { type: 'string' },
   passes: { type: 'string' },
-  'whole-model': { type: 'boolean' },
+  strategy: { type: 'string' },
   'skip-validation': { type: 'boolean' },
   threads: { type: 'string' },
   seed: { type: 'string' },
@@ -59,6 +61,14 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   return result.profile.complete ? 0 : 130;
 }
 
+function sweepStrategy(value: string | undefined): SweepStrategy {
+  const strategy = value ?? 'auto';
+  if (strategy !== 'auto' && strategy !== 'block' && strategy !== 'whole') {
+    throw new UserError('bad-arguments', `--strategy ${strategy} is not a sweep strategy`, 'use auto, block or whole');
+  }
+  return strategy;
+}
+
 export function sweepJobOptions(values: Record<string, string | boolean | undefined>, model: string) {
   const ep = stringOption(values.ep) ?? 'auto';
   if (!isExecutionProviderChoice(ep)) {
@@ -71,7 +81,7 @@ export function sweepJobOptions(values: Record<string, string | boolean | undefi
     tokens: stringOption(values.tokens),
     batch: integerOption('batch', stringOption(values.batch), 1, 1, 4096),
     passes: integerOption('passes', stringOption(values.passes), 3, 1, 50),
-    wholeModel: Boolean(values['whole-model']),
+    strategy: sweepStrategy(stringOption(values.strategy)),
     validate: !values['skip-validation'],
     intraOpThreads: values.threads === undefined ? undefined : integerOption('threads', stringOption(values.threads), 1, 1, 1024),
     seed: integerOption('seed', stringOption(values.seed), 1, 0),

@@ -20,7 +20,7 @@ below a step. Everything goes into one run folder: probe.json, profile.json, pro
 raw-timings.csv, schedule.json, run.json.
 
 Sweep options (see \`edgetune sweep --help\`): --model --ep --fallback --tokens --batch --passes
-  --whole-model --skip-validation --threads --seed --out --json --quiet
+  --strategy --skip-validation --threads --seed --out --json --quiet
 Schedule options:
 ${scheduleOptionsHelp}`;
 

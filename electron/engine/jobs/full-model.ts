@@ -81,9 +81,13 @@ export function summarizeValidation(
     .map(([tokens, entry]) => ({ tokens, blockMs: median(entry.block), measuredMs: median(entry.encoder) }));
   const depthModel = heldOut(rows, (train) => ({ scale: depth, overheadMs: median(train.map((row) => row.measuredMs - depth * row.blockMs)) }));
   const scaledModel = heldOut(rows, fitLine);
-  const useScaled = rows.length >= 3 && scaledModel.medianAbsErrorPct < depthModel.medianAbsErrorPct;
+  const fitted = rows.length >= 3 ? fitLine(rows) : undefined;
+  // A fitted scale far from the depth is not a block cost any more but a symptom (e.g. per-call
+  // overhead dominating); keep the physical model then and let its error speak.
+  const plausible = fitted !== undefined && fitted.scale >= depth / 4 && fitted.scale <= depth * 4;
+  const useScaled = plausible && scaledModel.medianAbsErrorPct < depthModel.medianAbsErrorPct;
   const chosen = useScaled ? scaledModel : depthModel;
-  const full = useScaled ? fitLine(rows) : { scale: depth, overheadMs: median(rows.map((row) => row.measuredMs - depth * row.blockMs)) };
+  const full = useScaled && fitted ? fitted : { scale: depth, overheadMs: median(rows.map((row) => row.measuredMs - depth * row.blockMs)) };
   return {
     depth,
     blockScale: full.scale,

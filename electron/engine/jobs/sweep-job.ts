@@ -11,6 +11,7 @@ import { detectStaircase } from '../staircase/detect.js';
 import { chooseModel, describeArchitecture, parseTokenRange, type ModelChoice } from './model-choice.js';
 import { validateFullModel, validationCounts, type FullModelValidation } from './full-model.js';
 import { formatRawTimingsCsv } from './raw-timings.js';
+import { decideStrategy, estimatedIterations, type StrategyDecision, type SweepStrategy } from './strategy.js';
 import { CancelledError } from '../errors.js';
 
 export interface SweepJobOptions {
@@ -22,8 +23,8 @@ export interface SweepJobOptions {
   batch?: number;
   seed?: number;
   passes?: number;
-  /** time the whole encoder at every count instead of one block (slower, no prediction needed) */
-  wholeModel?: boolean;
+  /** built-in models: sweep one block and predict, the whole model, or pick by cost (default auto) */
+  strategy?: SweepStrategy;
   /** check the block-based prediction against the whole encoder at a few counts (built-in models) */
   validate?: boolean;
   maxSurveyPoints?: number;
@@ -57,6 +58,7 @@ export interface ProfileExtras {
   tokenRange: { from: number; to: number };
   backend: Record<string, unknown>;
   reference: { tokens: number; medianMs: number; driftPct: number };
+  strategy: StrategyDecision;
   fullModel?: FullModelValidation;
   sweep: { passes: number; visits: number; wallMs: number; seed: number; stoppingRule: StoppingRule; surveyPoints: number };
   notes: string[];
@@ -87,7 +89,6 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   ]);
   selection.notes.forEach(note);
 
-  const sweepsBlock = choice.kind === 'builtin' && !options.wholeModel;
   const spec = (part: 'block' | 'encoder'): WorkerBackendSpec => ({
     kind: 'ort',
     options: {
@@ -98,8 +99,32 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       intraOpThreads: options.intraOpThreads,
     },
   });
-  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building ${arch?.id ?? 'model'} (${sweepsBlock ? 'one block' : 'whole model'}) on ${selection.ep}` });
-  const backend = await WorkerBackend.start(spec(sweepsBlock ? 'block' : 'encoder'));
+  const maxSurveyPoints = options.maxSurveyPoints ?? DEFAULT_SWEEP_OPTIONS.maxSurveyPoints;
+  const wantsBlockOnly = options.strategy === 'block';
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building ${arch?.id ?? 'the model'}${wantsBlockOnly ? ' (one block)' : ''} on ${selection.ep}` });
+  let encoder: WorkerBackend | undefined = wantsBlockOnly && (options.validate === false) ? undefined : await WorkerBackend.start(spec('encoder'));
+  let backend: WorkerBackend;
+  let decision: StrategyDecision;
+  try {
+    decision = await decideStrategy(
+      choice.kind === 'file' ? 'whole' : (options.strategy ?? 'auto'),
+      choice.kind === 'builtin' ? encoder : undefined,
+      range.to,
+      estimatedIterations(Math.min(maxSurveyPoints, range.to - range.from + 1), passes, DEFAULT_SWEEP_OPTIONS.referenceEvery, rule),
+    );
+    if (decision.chosen === 'whole' && encoder) {
+      backend = encoder;
+      encoder = undefined;
+    } else {
+      progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building one ${arch?.id} block on ${selection.ep}` });
+      backend = await WorkerBackend.start(spec('block'));
+    }
+  } catch (error) {
+    await encoder?.close();
+    throw error;
+  }
+  const sweepsBlock = decision.chosen === 'block';
+  if (choice.kind === 'builtin') note(`strategy: ${sweepsBlock ? 'one block' : 'whole model'}: ${decision.reason}`);
   const validationVisits: { workload: string; visits: Visit[] }[] = [
     { workload: 'block', visits: [] },
     { workload: 'encoder', visits: [] },
@@ -114,33 +139,29 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       passes,
       seed,
       rule,
-      maxSurveyPoints: options.maxSurveyPoints ?? DEFAULT_SWEEP_OPTIONS.maxSurveyPoints,
+      maxSurveyPoints,
       findStepCandidates: (points) => detectStaircase(points).steps.map((step) => step.tokens),
       signal: options.signal,
       onProgress: (p) => progress({ phase: p.phase === 'refine' ? 'refine' : 'survey', stage: p.stage, done: p.done, total: p.total, detail: `pass ${p.pass + 1}/${p.passes} · ${p.tokens} tokens` }),
     });
-    if (sweepsBlock && arch && sweep.complete && (options.validate ?? true)) {
-      progress({ phase: 'validate', stage: 'checking the whole model', done: 0, total: 1, detail: `building the whole ${arch.id} encoder` });
-      const encoder = await WorkerBackend.start(spec('encoder'));
-      try {
-        fullModel = await validateFullModel({
-          block: backend,
-          encoder,
-          depth: arch.depth,
-          counts: validationCounts(range.from, range.to),
-          rounds: 2,
-          rule,
-          points: sweep.points,
-          signal: options.signal,
-          onVisit: (workload, visit) => validationVisits[workload === 'block' ? 0 : 1].visits.push(visit),
+    if (sweepsBlock && arch && encoder && sweep.complete && (options.validate ?? true)) {
+      progress({ phase: 'validate', stage: 'checking the whole model', done: 0, total: 1, detail: `${arch.id} encoder` });
+      fullModel = await validateFullModel({
+        block: backend,
+        encoder,
+        depth: arch.depth,
+        counts: validationCounts(range.from, range.to),
+        rounds: 2,
+        rule,
+        points: sweep.points,
+        signal: options.signal,
+        onVisit: (workload, visit) => validationVisits[workload === 'block' ? 0 : 1].visits.push(visit),
           onProgress: (done, total, tokens) => progress({ phase: 'validate', stage: 'checking the whole model', done, total, detail: `${tokens} tokens` }),
-        });
-      } finally {
-        await encoder.close();
-      }
+      });
     }
   } finally {
     await backend.close();
+    await encoder?.close();
   }
 
   if (!sweep.complete && sweep.points.length === 0) {
@@ -169,6 +190,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     summary: staircase.summary,
     backend: { ...backend.describe() },
     reference: { tokens: sweep.referenceTokens, medianMs: sweep.referenceMs, driftPct: sweep.referenceDriftPct },
+    strategy: decision,
     fullModel,
     sweep: {
       passes,

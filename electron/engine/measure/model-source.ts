@@ -20,12 +20,12 @@ export interface LoadedModel {
 export async function loadModel(source: ModelSource): Promise<LoadedModel> {
   if (source.kind === 'builtin') {
     const arch = resolveModel(source.id);
-    const built = buildVitOnnx(arch, { part: source.part, seed: source.seed, blocks: source.blocks });
+    const built = buildVitOnnx(arch, { part: source.part, seed: source.seed, blocks: source.blocks, blockOutput: 'mean' });
     return {
       bytes: built.bytes,
       inputName: built.inputName,
       width: built.width,
-      description: { id: arch.id, part: source.part, blocks: source.blocks ?? (source.part === 'block' ? 1 : arch.depth), seed: source.seed },
+      description: { id: arch.id, part: source.part, blocks: source.blocks ?? (source.part === 'block' ? 1 : arch.depth), seed: source.seed, output: built.outputName },
     };
   }
   let bytes: Uint8Array;

@@ -16,12 +16,14 @@ export interface VitBuildOptions {
   readonly blocks?: number;
   /** standard deviation of matrix and bias weights; 0.02 as in ViT's initialisation */
   readonly weightStd?: number;
+  /** a block's output: the tokens (default), or their mean, so that a timed run copies back one number */
+  readonly blockOutput?: 'tokens' | 'mean';
 }
 
 export interface VitOnnx {
   readonly bytes: Uint8Array;
   readonly inputName: 'tokens';
-  readonly outputName: 'out' | 'logits';
+  readonly outputName: 'out' | 'out_mean' | 'logits';
   readonly tokenAxis: 1;
   readonly width: number;
 }
@@ -307,6 +309,13 @@ export function buildVitOnnx(arch: VitArchitecture, options: VitBuildOptions): V
     const output = options.part === 'block' && index === blocks - 1 ? 'out' : `blocks.${index}/out`;
     addBlock(graph, arch, index, hidden, output, weight);
     hidden = output;
+  }
+  if (options.part === 'block' && options.blockOutput === 'mean') {
+    // Timing a block on a GPU provider should not time copying [batch, tokens, width] back to the
+    // host, which the block never does inside a network: hand back one number instead.
+    graph.node('ReduceMean', ['out'], ['out_mean'], { keepdims: attr.int(0) });
+    graph.output('out_mean', 'float32', []);
+    return { bytes: graph.toBytes(), inputName, outputName: 'out_mean', tokenAxis: 1, width: arch.width };
   }
   if (options.part === 'block') {
     graph.output('out', 'float32', ['batch', 'tokens', arch.width]);
