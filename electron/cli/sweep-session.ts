@@ -21,6 +21,11 @@ export async function sweepWithProgress(options: Omit<SweepJobOptions, 'signal' 
     });
     bar.done();
     await saveSweep(run, result);
+    if (result.failure) {
+      // The partial profile is on disk; now report what stopped it.
+      await run.finish('failed', result.failure.message);
+      throw result.failure;
+    }
     return result;
   } finally {
     cancel.dispose();

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { timmVitFixtures } from '../helpers/fixtures.js';
 
-const fixtures = path.resolve(__dirname, '../../../shared/fixtures/timm-vit');
+const fixtures = timmVitFixtures;
 
 describe('edgetune commands', () => {
   it('--help lists every command', async () => {

@@ -1,6 +1,6 @@
 import { UserError } from '../../engine/errors.js';
 import { inspectModel, type ModelInspection } from '../../engine/models/inspect.js';
-import { readOnnxFile, type ValueSummary } from '../../engine/models/onnx/graph.js';
+import { readOnnxFile, type ValueSummary } from '../../engine/models/onnx/reader.js';
 import { parseCommandArgs } from '../args.js';
 import { createOutput } from '../output.js';
 import { help } from './probe.js';

@@ -49,6 +49,8 @@ export interface JobProgress {
 export interface SweepJobResult {
   profile: Profile & ProfileExtras;
   rawTimingsCsv: string;
+  /** the error that stopped the sweep early; the partial profile is still worth saving */
+  failure?: Error;
 }
 
 /** What EdgeTune's profiles carry beyond the contract's required fields. */
@@ -60,6 +62,8 @@ export interface ProfileExtras {
   reference: { tokens: number; medianMs: number; driftPct: number };
   strategy: StrategyDecision;
   fullModel?: FullModelValidation;
+  /** why the sweep stopped early, when it failed */
+  failure?: string;
   sweep: { passes: number; visits: number; wallMs: number; seed: number; stoppingRule: StoppingRule; surveyPoints: number };
   notes: string[];
 }
@@ -156,7 +160,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
         points: sweep.points,
         signal: options.signal,
         onVisit: (workload, visit) => validationVisits[workload === 'block' ? 0 : 1].visits.push(visit),
-          onProgress: (done, total, tokens) => progress({ phase: 'validate', stage: 'checking the whole model', done, total, detail: `${tokens} tokens` }),
+        onProgress: (done, total, tokens) => progress({ phase: 'validate', stage: 'checking the whole model', done, total, detail: `${tokens} tokens` }),
       });
     }
   } finally {
@@ -165,10 +169,13 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   }
 
   if (!sweep.complete && sweep.points.length === 0) {
+    if (sweep.failure) throw sweep.failure;
     throw new CancelledError('cancelled before any token count was measured: nothing to save');
   }
   const staircase: Staircase = detectStaircase(sweep.points);
-  if (!sweep.complete) note('the sweep was cancelled: the profile holds the counts measured so far and is marked incomplete');
+  if (!sweep.complete) {
+    note(`the sweep ${sweep.failure ? 'failed' : 'was cancelled'}: the profile holds the counts measured so far and is marked incomplete`);
+  }
   if (sweep.referenceDriftPct > 10) {
     note(`this machine drifted by ${sweep.referenceDriftPct.toFixed(0)} % during the sweep (reference count re-measured in every pass); latencies are normalised by it`);
   }
@@ -201,9 +208,10 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       surveyPoints: sweep.visits.filter((visit) => visit.phase === 'survey' && !visit.isReference && visit.pass === 0).length,
     },
     notes,
+    ...(sweep.failure ? { failure: sweep.failure.message } : {}),
   };
   const rawTimingsCsv = formatRawTimingsCsv([{ workload: sweepsBlock ? 'block' : 'model', visits: sweep.visits }, ...validationVisits]);
-  return { profile, rawTimingsCsv };
+  return { profile, rawTimingsCsv, failure: sweep.failure };
 }
 
 export function deviceSummary(system: SystemFacts): Record<string, unknown> {

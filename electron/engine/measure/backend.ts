@@ -21,7 +21,7 @@ export interface BackendDescription {
   backend: string;
   ep: string;
   epOptions?: Record<string, unknown>;
-  threads?: { intraOp?: number; interOp?: number };
+  threads?: { intraOp?: number | string; interOp?: number | string };
   versions?: Record<string, string>;
   workload?: Record<string, unknown>;
 }

@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { resolveModel } from '../models/architectures.js';
 import { buildVitOnnx } from '../models/vit-onnx.js';
 import { findTokenInput, } from '../models/inspect.js';
-import { readOnnxSummary } from '../models/onnx/graph.js';
+import { readOnnxSummary } from '../models/onnx/reader.js';
 
 /** Where a timed model comes from: a built-in architecture (built in memory) or a user's file. */
 export type ModelSource =

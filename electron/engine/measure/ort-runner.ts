@@ -55,8 +55,11 @@ export class OrtRunner implements TimingBackend {
     return {
       backend: this.name,
       ep: this.options.ep,
-      epOptions: {},
-      threads: { intraOp: this.options.intraOpThreads, interOp: this.options.interOpThreads },
+      epOptions: { graphOptimizationLevel: 'all' },
+      threads: {
+        intraOp: this.options.intraOpThreads ?? 'onnxruntime default (one per physical core)',
+        interOp: this.options.interOpThreads ?? 'onnxruntime default',
+      },
       versions: { onnxruntime: ort.env.versions.node ?? 'unknown' },
       workload: { model: this.model, batch: this.options.batch, inputName: this.inputName, width: this.width },
     };

@@ -38,6 +38,8 @@ export interface SweepProgress {
 
 export interface SweepResult extends NormalizedSweep {
   complete: boolean;
+  /** what stopped the sweep early, when something failed (the points measured before it are kept) */
+  failure?: Error;
   visits: Visit[];
   wallMs: number;
   settings: Omit<SweepOptions, 'signal' | 'onProgress' | 'onVisit' | 'findStepCandidates'>;
@@ -63,6 +65,7 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
   const visits: Visit[] = [];
   const visited = new Set<number>();
   let cancelled = false;
+  let failure: Error | undefined;
 
   let passIndex = 0;
   const measureCounts = async (counts: number[], phase: SweepPhase, stage: string, passes = options.passes, referenceEvery = options.referenceEvery): Promise<void> => {
@@ -75,12 +78,19 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
           cancelled = true;
           break;
         }
-        const visit = await measureVisit(
-          backend,
-          { ...step, pass: passIndex - plans.length + pass, phase, firstVisit: !visited.has(step.tokens) },
-          options.rule,
-          options.signal,
-        );
+        let visit: Visit;
+        try {
+          visit = await measureVisit(
+            backend,
+            { ...step, pass: passIndex - plans.length + pass, phase, firstVisit: !visited.has(step.tokens) },
+            options.rule,
+            options.signal,
+          );
+        } catch (error) {
+          failure = error instanceof Error ? error : new Error(String(error));
+          cancelled = true;
+          break;
+        }
         visited.add(step.tokens);
         if (visit.stop === 'cancelled') cancelled = true;
         if (visit.timesMs.length > 0) {
@@ -118,6 +128,7 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
   return {
     ...normalizeVisits(visits, referenceTokens),
     complete: !cancelled,
+    failure,
     visits,
     wallMs: Date.now() - startedAt,
     settings: { ...settings, referenceTokens },

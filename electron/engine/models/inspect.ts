@@ -10,7 +10,8 @@
  */
 import { UserError } from '../errors.js';
 import type { ModelFamily } from './architectures.js';
-import type { ElemType, InitializerSummary, NodeSummary, OnnxSummary, ValueSummary } from './onnx/graph.js';
+import type { ElemType } from './onnx/schema.js';
+import type { InitializerSummary, NodeSummary, OnnxSummary, ValueSummary } from './onnx/reader.js';
 
 export interface VitInspection {
   readonly family: ModelFamily;

@@ -72,4 +72,19 @@ describe('runSweep on a synthetic staircase', () => {
     expect(result.points.length).toBeGreaterThan(5);
     expect(result.points.every((point) => Number.isFinite(point.medianMs))).toBe(true);
   });
+
+  it('keeps the points measured before the device failed, with the failure', async () => {
+    const device = new SyntheticBackend({ clock: 'virtual', seed: 8 });
+    let calls = 0;
+    const failing = Object.assign(Object.create(device) as SyntheticBackend, {
+      time: (tokens: number, iterations: number) => {
+        if (++calls > 60) return Promise.reject(new Error('device lost'));
+        return device.time(tokens, iterations);
+      },
+    });
+    const result = await runSweep(failing, { ...DEFAULT_SWEEP_OPTIONS, from: 1, to: 197 });
+    expect(result.complete).toBe(false);
+    expect(result.failure?.message).toBe('device lost');
+    expect(result.points.length).toBeGreaterThan(3);
+  });
 });

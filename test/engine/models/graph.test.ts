@@ -7,15 +7,14 @@ import { UserError } from '../../../electron/engine/errors.js';
 import {
   attr,
   createGraphBuilder,
-  int64Constant,
   onnxIrVersion,
   onnxOpsetVersion,
-  readOnnxFile,
-  readOnnxSummary,
 } from '../../../electron/engine/models/onnx/graph.js';
+import { int64Constant, readOnnxFile, readOnnxSummary } from '../../../electron/engine/models/onnx/reader.js';
 import { createRng } from '../../../electron/engine/util/rng.js';
+import { timmVitFixtures } from '../../helpers/fixtures.js';
 
-const fixtures = '/work/shared/fixtures/timm-vit';
+const fixtures = timmVitFixtures;
 
 /** Exercises every attribute kind and both kinds of constants in a graph onnxruntime must accept. */
 function smallGraph(): Uint8Array {

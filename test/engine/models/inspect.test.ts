@@ -1,23 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../electron/engine/errors.js';
 import { resolveModel } from '../../../electron/engine/models/architectures.js';
 import { findTokenInput, inspectModel } from '../../../electron/engine/models/inspect.js';
-import { attr, createGraphBuilder, readOnnxFile, readOnnxSummary, type OnnxSummary } from '../../../electron/engine/models/onnx/graph.js';
+import { attr, createGraphBuilder } from '../../../electron/engine/models/onnx/graph.js';
+import { readOnnxFile, readOnnxSummary, type OnnxSummary } from '../../../electron/engine/models/onnx/reader.js';
 import { buildVitOnnx } from '../../../electron/engine/models/vit-onnx.js';
+import { userErrorOf } from '../../helpers/errors.js';
+import { timmVitFixtures } from '../../helpers/fixtures.js';
 
-const fixtures = '/work/shared/fixtures/timm-vit';
+const fixtures = timmVitFixtures;
 const fixtureArchitecture = { family: 'vit', depth: 4, width: 96, heads: 3, mlpRatio: 4, patchSize: 16, tokens: 197 };
 
-function caught(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
 
 function tokenModel(dims: (number | string)[]): OnnxSummary {
   const graph = createGraphBuilder('tokens');
@@ -91,7 +84,7 @@ describe('findTokenInput', () => {
   });
 
   it('explains a fixed token axis', () => {
-    const error = caught(() => findTokenInput(tokenModel(['batch', 197, 768]), 'model.onnx'));
+    const error = userErrorOf(() => findTokenInput(tokenModel(['batch', 197, 768]), 'model.onnx'));
     expect(error.code).toBe('no-dynamic-token-axis');
     expect(error.message).toBe(
       "model.onnx has no dynamic token axis: its input 'tokens' is fixed at 197; export with a dynamic axis or use `edgetune inspect`",
@@ -101,7 +94,7 @@ describe('findTokenInput', () => {
 
   it('explains that image-input models are not swept, and how to get a token-input one', async () => {
     const summary = await readOnnxFile(join(fixtures, 'vit_e96_d4_h3_torchscript.onnx'));
-    const error = caught(() => findTokenInput(summary, 'vit.onnx'));
+    const error = userErrorOf(() => findTokenInput(summary, 'vit.onnx'));
     expect(error.code).toBe('image-input-model');
     expect(error.message).toContain("vit.onnx takes images (input 'pixel_values' float32 [batch, 3, 224, 224])");
     expect(error.message).toContain('EdgeTune sweeps token-input models');
@@ -113,7 +106,7 @@ describe('findTokenInput', () => {
     graph.input('input_ids', 'int64', ['batch', 'sequence']);
     graph.node('Identity', ['input_ids'], ['out']);
     graph.output('out', 'int64', ['batch', 'sequence']);
-    const error = caught(() => findTokenInput(readOnnxSummary(graph.toBytes()), 'bert.onnx'));
+    const error = userErrorOf(() => findTokenInput(readOnnxSummary(graph.toBytes()), 'bert.onnx'));
     expect(error.code).toBe('no-token-input');
     expect(error.message).toContain("'input_ids' int64 [batch, sequence]");
   });

@@ -1,7 +1,7 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { resolveModel, type VitArchitecture } from '../../../electron/engine/models/architectures.js';
-import { readOnnxSummary } from '../../../electron/engine/models/onnx/graph.js';
+import { readOnnxSummary } from '../../../electron/engine/models/onnx/reader.js';
 import {
   buildVitOnnx,
   layerNormEpsilon,

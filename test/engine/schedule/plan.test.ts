@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { scheduleSchema } from '../../../electron/engine/contracts/schedule.js';
-import { UserError } from '../../../electron/engine/errors.js';
 import type { LatencyCurve } from '../../../electron/engine/schedule/latency.js';
 import { type PlanScheduleInput, planSchedule } from '../../../electron/engine/schedule/plan.js';
 import { detectStaircase } from '../../../electron/engine/staircase/detect.js';
+import { userErrorOf } from '../../helpers/errors.js';
 
 /** One block of a ViT: +14 % at 65, 129 and 193 tokens; 12 blocks plus 0.5 ms outside them. */
 const blockPoints = Array.from({ length: 220 }, (_, i) => {
@@ -21,15 +21,6 @@ const base: PlanScheduleInput = {
   baselineTokens: 197,
 };
 
-function userError(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('planSchedule', () => {
   it('writes a schedule.json that validates, with the minimal move by default', () => {
@@ -125,7 +116,7 @@ describe('planSchedule', () => {
       [{ method: 'dp' }, /--method dp is not available yet/],
     ];
     for (const [change, message] of cases) {
-      const error = userError(() => planSchedule({ ...base, ...change }));
+      const error = userErrorOf(() => planSchedule({ ...base, ...change }));
       expect(error.message).toMatch(message);
       expect(error.fix).toBeTruthy();
     }

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { profilePointSchema } from '../../../electron/engine/contracts/profile.js';
-import { UserError } from '../../../electron/engine/errors.js';
 import { formatProfileCsv, parseAccuracyCsv, parseProfileCsv } from '../../../electron/engine/staircase/csv.js';
 import { detectStaircase } from '../../../electron/engine/staircase/detect.js';
 import { createRng } from '../../../electron/engine/util/rng.js';
 import { range, trueLatencyMs } from './synthetic.js';
+import { userErrorOf } from '../../helpers/errors.js';
 
-function errorOf(action: () => unknown): UserError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('parseProfileCsv', () => {
   it('reads our own profile.csv back', () => {
@@ -115,7 +106,7 @@ describe('parseProfileCsv on malformed files: each error names the file, the lin
   ];
   for (const [what, text, message] of cases) {
     it(what, () => {
-      const error = errorOf(() => parseProfileCsv(text, 'bad.csv'));
+      const error = userErrorOf(() => parseProfileCsv(text, 'bad.csv'));
       expect(error.message).toMatch(message);
       expect(error.fix).toBeTruthy();
     });
@@ -136,11 +127,11 @@ describe('parseAccuracyCsv', () => {
   });
 
   it('is as strict as the profile parser', () => {
-    expect(errorOf(() => parseAccuracyCsv('tokens,loss\n1,2\n2,3\n', 'acc.csv')).message).toMatch(
+    expect(userErrorOf(() => parseAccuracyCsv('tokens,loss\n1,2\n2,3\n', 'acc.csv')).message).toMatch(
       /^acc\.csv: line 1: no accuracy column: the header has 'tokens', 'loss'; expected one named 'accuracy', 'acc' or 'top1'/,
     );
-    expect(errorOf(() => parseAccuracyCsv('tokens,accuracy\n1,80\n2,-1\n', 'acc.csv')).message).toMatch(/^acc\.csv: line 3: accuracy -1 is negative/);
-    expect(errorOf(() => parseAccuracyCsv('tokens,accuracy\n1,80\n', 'acc.csv')).message).toMatch(/at least 2 token counts/);
-    expect(errorOf(() => parseAccuracyCsv('80,1\n81,2\n', 'acc.csv')).message).toMatch(/no header row/);
+    expect(userErrorOf(() => parseAccuracyCsv('tokens,accuracy\n1,80\n2,-1\n', 'acc.csv')).message).toMatch(/^acc\.csv: line 3: accuracy -1 is negative/);
+    expect(userErrorOf(() => parseAccuracyCsv('tokens,accuracy\n1,80\n', 'acc.csv')).message).toMatch(/at least 2 token counts/);
+    expect(userErrorOf(() => parseAccuracyCsv('80,1\n81,2\n', 'acc.csv')).message).toMatch(/no header row/);
   });
 });
