@@ -1,6 +1,7 @@
 import { isExecutionProviderChoice } from '../../engine/measure/execution-providers.js';
 import { CancelledError, UserError } from '../../engine/errors.js';
 import { RunFolder } from '../../engine/store/runs.js';
+import { DEFAULT_SWEEP_OPTIONS } from '../../engine/measure/sweep.js';
 import type { SweepStrategy } from '../../engine/jobs/strategy.js';
 import { integerOption, parseCommandArgs, stringOption } from '../args.js';
 import { createOutput } from '../output.js';
@@ -20,7 +21,7 @@ from it, checked against the real encoder at five counts.
   --fallback          if the named provider does not work here, use the best one that does
   --tokens A:B        token counts to sweep (default: 1 to the model's full count)
   --batch N           batch size (default 1)
-  --passes N          shuffled passes over the counts (default 3)
+  --passes N          shuffled passes over the counts (default 4)
   --strategy S        auto (default) | block (sweep one block, predict the model) | whole
   --skip-validation   do not check the block-based prediction against the whole encoder
   --threads N         onnxruntime intra-op threads (default: onnxruntime's choice)
@@ -80,7 +81,7 @@ export function sweepJobOptions(values: Record<string, string | boolean | undefi
     fallback: Boolean(values.fallback),
     tokens: stringOption(values.tokens),
     batch: integerOption('batch', stringOption(values.batch), 1, 1, 4096),
-    passes: integerOption('passes', stringOption(values.passes), 3, 1, 50),
+    passes: integerOption('passes', stringOption(values.passes), DEFAULT_SWEEP_OPTIONS.passes, 1, 50),
     strategy: sweepStrategy(stringOption(values.strategy)),
     validate: !values['skip-validation'],
     intraOpThreads: values.threads === undefined ? undefined : integerOption('threads', stringOption(values.threads), 1, 1, 1024),

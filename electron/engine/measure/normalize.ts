@@ -65,17 +65,30 @@ export function isUnsettled(visit: Visit, passReferences: readonly Visit[], tole
 
 export const DEFAULT_SETTLED_TOLERANCE = 0.04;
 
-/** Counts whose every visit is unsettled: worth measuring again. */
-export function unsettledCounts(visits: readonly Visit[], tolerance = DEFAULT_SETTLED_TOLERANCE): number[] {
+/**
+ * Counts worth measuring again: those without `wanted` settled visits that agree with each other
+ * (within `tolerance` of their median). One settled visit can still have run during a short
+ * excursion its references did not see; two that agree cannot both have.
+ */
+export function countsToRemeasure(visits: readonly Visit[], wanted: number, tolerance = DEFAULT_SETTLED_TOLERANCE): number[] {
   const referencesByPass = groupReferences(visits);
-  const settled = new Set<number>();
-  const seen = new Set<number>();
+  const ratiosByTokens = new Map<number, number[]>();
   for (const visit of visits) {
     if (visit.isReference || visit.timesMs.length === 0) continue;
-    seen.add(visit.tokens);
-    if (!isUnsettled(visit, referencesByPass.get(passKey(visit)) ?? [], tolerance)) settled.add(visit.tokens);
+    const ratios = ratiosByTokens.get(visit.tokens) ?? [];
+    ratiosByTokens.set(visit.tokens, ratios);
+    const passReferences = referencesByPass.get(passKey(visit)) ?? [];
+    if (isUnsettled(visit, passReferences, tolerance)) continue;
+    ratios.push(median(visit.timesMs) / referenceAt(passReferences, visitMidpointMs(visit)));
   }
-  return [...seen].filter((tokens) => !settled.has(tokens)).sort((a, b) => a - b);
+  return [...ratiosByTokens.entries()]
+    .filter(([, ratios]) => {
+      if (ratios.length === 0) return true;
+      const center = median(ratios);
+      return ratios.filter((ratio) => Math.abs(ratio / center - 1) <= tolerance).length < wanted;
+    })
+    .map(([tokens]) => tokens)
+    .sort((a, b) => a - b);
 }
 
 function groupReferences(visits: readonly Visit[]): Map<string, Visit[]> {

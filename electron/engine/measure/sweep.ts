@@ -1,5 +1,5 @@
 import type { TimingBackend } from './backend.js';
-import { normalizeVisits, unsettledCounts, type NormalizedSweep } from './normalize.js';
+import { countsToRemeasure, normalizeVisits, type NormalizedSweep } from './normalize.js';
 import { passOrder, refinementCounts, surveyGrid } from './sweep-plan.js';
 import { DEFAULT_STOPPING_RULE, type StoppingRule } from './stopping-rule.js';
 import { measureVisit, type SweepPhase, type Visit } from './visit.js';
@@ -46,8 +46,10 @@ export interface SweepResult extends NormalizedSweep {
 }
 
 export const DEFAULT_SWEEP_OPTIONS: Omit<SweepOptions, 'from' | 'to'> = {
-  passes: 3,
-  maxSurveyPoints: 50,
+  // Four independent looks at each count, combined by their median, beat a shared VM's drift
+  // better than three looks at more counts; steps between survey counts are pinned afterwards.
+  passes: 4,
+  maxSurveyPoints: 40,
   referenceEvery: 8,
   refineRounds: 2,
   seed: 1,
@@ -104,12 +106,16 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
     }
   };
 
-  /** Counts measured only while the machine changed speed get another, tightly referenced visit. */
+  /**
+   * Counts without two agreeing visits taken while the machine held its speed get another,
+   * tightly referenced visit.
+   */
   const repairUnsettled = async (phase: SweepPhase): Promise<void> => {
+    const wanted = Math.min(2, options.passes);
     for (let round = 0; round < 2 && !cancelled; round++) {
-      const unsettled = unsettledCounts(visits);
+      const unsettled = countsToRemeasure(visits, wanted);
       if (unsettled.length === 0) return;
-      await measureCounts(unsettled, phase, `re-measuring ${unsettled.length} counts taken while the machine changed speed`, 1, 2);
+      await measureCounts(unsettled, phase, `re-measuring ${unsettled.length} counts the machine's speed changes blurred`, 1, 2);
     }
   };
 
