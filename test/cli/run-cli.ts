@@ -14,11 +14,11 @@ export interface CliResult {
 }
 
 /** Runs the built `edgetune` command the way a user does, in a private EDGETUNE_HOME. */
-export function runCli(args: string[], options: { home?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { home?: string; env?: NodeJS.ProcessEnv; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {}): Promise<CliResult> {
   const home = options.home ?? mkdtempSync(path.join(os.tmpdir(), 'edgetune-home-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, EDGETUNE_HOME: home },
+      env: { ...process.env, ...options.env, EDGETUNE_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs ?? 120_000,
     });

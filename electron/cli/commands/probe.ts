@@ -1,11 +1,15 @@
 import { probe, type ProbeResult } from '../../engine/probe/probe.js';
 import { parseCommandArgs } from '../args.js';
 import { createOutput } from '../output.js';
+import { formatNativeFacts } from '../native-summary.js';
 
 export const probeHelp = `edgetune probe [--json]
 
 What this machine is and which onnxruntime execution providers really work here
-(each is tried with a tiny graph; the error of those that fail is kept).`;
+(each is tried with a tiny graph; the error of those that fail is kept), and what the native
+addon reads from Vulkan, CUDA, NVML and Jetson sysfs: SM or compute-unit counts, clocks, L2,
+temperature and throttling. GPU libraries in unusual places: set EDGETUNE_VULKAN_LIBRARY,
+EDGETUNE_CUDA_LIBRARY or EDGETUNE_NVML_LIBRARY to their paths.`;
 
 export async function probeCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' } } as const);
@@ -29,6 +33,7 @@ export function formatProbe(result: ProbeResult): string {
   for (const gpu of system.gpus) {
     lines.push(`GPU        ${gpu.vendor} ${gpu.model}${gpu.vramMb ? `, ${gpu.vramMb} MB` : ''}${gpu.driver ? `, driver ${gpu.driver}` : ''}`);
   }
+  lines.push('', ...(result.native ? formatNativeFacts(result.native) : ['native probe: not recorded in this probe']));
   lines.push('', `onnxruntime-node ${result.onnxruntime.version} execution providers:`);
   for (const status of result.onnxruntime.providers) {
     if (status.works) {

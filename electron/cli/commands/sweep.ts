@@ -25,6 +25,8 @@ from it, checked against the real encoder at five counts.
   --strategy S        auto (default) | block (sweep one block, predict the model) | whole
   --skip-validation   do not check the block-based prediction against the whole encoder
   --threads N         onnxruntime intra-op threads (default: onnxruntime's choice)
+  --sm-count N        the GPU's SM (or compute-unit) count for step prediction, when the native
+                      probe cannot read it (on the CPU EP this predicts for that GPU anyway)
   --seed S            seed for weights, inputs and visiting order (default 1)
   --out DIR           write the run here (default: a new folder under ~/.edgetune/runs)
   --json              print profile.json to stdout
@@ -40,6 +42,7 @@ export const sweepOptions = {
   strategy: { type: 'string' },
   'skip-validation': { type: 'boolean' },
   threads: { type: 'string' },
+  'sm-count': { type: 'string' },
   seed: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
@@ -86,5 +89,6 @@ export function sweepJobOptions(values: Record<string, string | boolean | undefi
     validate: !values['skip-validation'],
     intraOpThreads: values.threads === undefined ? undefined : integerOption('threads', stringOption(values.threads), 1, 1, 1024),
     seed: integerOption('seed', stringOption(values.seed), 1, 0),
+    smCount: values['sm-count'] === undefined ? undefined : integerOption('sm-count', stringOption(values['sm-count']), 1, 1, 100_000),
   };
 }

@@ -37,7 +37,7 @@ export async function tuneCommand(argv: string[]): Promise<number> {
     const probed = await probe();
     await run.writeJson('probe.json', probed);
     const selection = await selectProvider(sweepOptionsParsed.ep, sweepOptionsParsed.fallback, probed.onnxruntime.providers);
-    const sweep = await sweepWithProgress({ ...sweepOptionsParsed, system: probed.system, selection }, output, run);
+    const sweep = await sweepWithProgress({ ...sweepOptionsParsed, system: probed.system, selection, native: probed.native }, output, run);
     const complete = sweep.profile.complete;
     if (!complete) {
       await run.finish('incomplete', 'cancelled during the sweep: no schedule from a partial profile');

@@ -13,6 +13,8 @@ export const profilePointSchema = z.object({
   /** spread of relativeToReference across passes (max - min); large = unstable point */
   relativeSpread: z.number().nonnegative().optional(),
   passes: z.number().int().nonnegative().optional(),
+  /** only visits taken while the GPU throttled its clocks (power, thermal) were available for this count */
+  throttled: z.boolean().optional(),
 });
 export type ProfilePoint = z.infer<typeof profilePointSchema>;
 

@@ -13,6 +13,10 @@ import { validateFullModel, validationCounts, type FullModelValidation } from '.
 import { formatRawTimingsCsv } from './raw-timings.js';
 import { decideStrategy, estimatedIterations, type StrategyDecision, type SweepStrategy } from './strategy.js';
 import { CancelledError } from '../errors.js';
+import { summarizeDeviceStates, type DeviceStateSummary } from '../measure/device-state.js';
+import { openDeviceMonitor, type DeviceMonitor } from '../probe/native/device-monitor.js';
+import type { NativeFacts } from '../probe/native/native-probe.js';
+import { planStepPrediction, predictionReport, type PredictionReport } from './step-prediction.js';
 
 export interface SweepJobOptions {
   model: string;
@@ -36,6 +40,9 @@ export interface SweepJobOptions {
   /** facts already probed by the caller (tune probes once) */
   system?: SystemFacts;
   selection?: ProviderSelection;
+  native?: NativeFacts;
+  /** the GPU's SM (or compute-unit) count when the native probe cannot read it */
+  smCount?: number;
 }
 
 export interface JobProgress {
@@ -65,6 +72,11 @@ export interface ProfileExtras {
   /** why the sweep stopped early, when it failed */
   failure?: string;
   sweep: { passes: number; visits: number; wallMs: number; seed: number; stoppingRule: StoppingRule; surveyPoints: number };
+  /** wave-quantization prediction of where steps fall, beside the steps measured */
+  prediction: PredictionReport;
+  /** GPU clocks, temperature and throttling around the visits (NVML or Jetson sysfs) */
+  deviceState?: DeviceStateSummary;
+  deviceStateReason?: string;
   notes: string[];
 }
 
@@ -92,6 +104,22 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     options.selection ?? selectProvider(options.ep, options.fallback ?? false),
   ]);
   selection.notes.forEach(note);
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: 'predicting steps from the GPU\'s facts' });
+  const { plan: stepPlan } = await planStepPrediction({ choice, ep: selection.ep, batch, range, smCount: options.smCount, native: options.native });
+  if (stepPlan.prediction) {
+    const waves = stepPlan.prediction.steps.filter((step) => step.kind === 'wave').map((step) => step.tokens);
+    note(`predicted wave steps on ${stepPlan.units?.count} ${stepPlan.units?.kind === 'cu' ? 'compute units' : 'SMs'}: ${waves.length > 0 ? waves.join(', ') : 'none (every GEMM fits one wave)'}; surveying densely around them`);
+  } else if (selection.ep !== 'cpu' || options.smCount !== undefined) {
+    note(`no step prediction: ${stepPlan.reason}`);
+  }
+  let monitor: DeviceMonitor | undefined;
+  let deviceStateReason: string | undefined;
+  if (selection.ep !== 'cpu') {
+    const opening = openDeviceMonitor();
+    monitor = opening.monitor;
+    deviceStateReason = opening.reason;
+    if (opening.reason) note(`GPU clocks and temperature not recorded: ${opening.reason}`);
+  }
 
   const spec = (part: 'block' | 'encoder'): WorkerBackendSpec => ({
     kind: 'ort',
@@ -144,6 +172,8 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       seed,
       rule,
       maxSurveyPoints,
+      focusCounts: stepPlan.focusCounts,
+      deviceMonitor: monitor,
       findStepCandidates: (points) => detectStaircase(points).steps.map((step) => step.tokens),
       signal: options.signal,
       onProgress: (p) => progress({ phase: p.phase === 'refine' ? 'refine' : 'survey', stage: p.stage, done: p.done, total: p.total, detail: `pass ${p.pass + 1}/${p.passes} · ${p.tokens} tokens` }),
@@ -176,6 +206,10 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   if (!sweep.complete) {
     note(`the sweep ${sweep.failure ? 'failed' : 'was cancelled'}: the profile holds the counts measured so far and is marked incomplete`);
   }
+  const throttledPoints = sweep.points.filter((point) => point.throttled).map((point) => point.tokens);
+  if (throttledPoints.length > 0) {
+    note(`the GPU throttled during every visit to ${throttledPoints.length} counts (${throttledPoints.slice(0, 8).join(', ')}${throttledPoints.length > 8 ? ', …' : ''}); they are flagged in the profile`);
+  }
   if (sweep.referenceDriftPct > 10) {
     note(`this machine drifted by ${sweep.referenceDriftPct.toFixed(0)} % during the sweep (reference count re-measured in every pass); latencies are normalised by it`);
   }
@@ -207,6 +241,9 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       stoppingRule: rule,
       surveyPoints: sweep.visits.filter((visit) => visit.phase === 'survey' && !visit.isReference && visit.pass === 0).length,
     },
+    prediction: predictionReport(stepPlan, staircase.steps),
+    ...(monitor ? { deviceState: summarizeDeviceStates(monitor, sweep.visits) } : {}),
+    ...(deviceStateReason ? { deviceStateReason } : {}),
     notes,
     ...(sweep.failure ? { failure: sweep.failure.message } : {}),
   };

@@ -1,6 +1,7 @@
 import type { Visit } from './visit.js';
 import type { ProfilePoint } from '../contracts/profile.js';
 import { median, quantileSorted, sortedCopy } from '../util/stats.js';
+import { visitThrottled } from './device-state.js';
 
 /**
  * Drift cancellation. Each pass measures a reference token count every few visits; a visit's
@@ -78,7 +79,7 @@ export function countsToRemeasure(visits: readonly Visit[], wanted: number, tole
     const ratios = ratiosByTokens.get(visit.tokens) ?? [];
     ratiosByTokens.set(visit.tokens, ratios);
     const passReferences = referencesByPass.get(passKey(visit)) ?? [];
-    if (isUnsettled(visit, passReferences, tolerance)) continue;
+    if (isUnsettled(visit, passReferences, tolerance) || visitThrottled(visit)) continue;
     ratios.push(median(visit.timesMs) / referenceAt(passReferences, visitMidpointMs(visit)));
   }
   return [...ratiosByTokens.entries()]
@@ -116,15 +117,16 @@ export function normalizeVisits(visits: readonly Visit[], referenceTokens: numbe
   for (const visit of usable) {
     const passReferences = referencesByPass.get(passKey(visit)) ?? references;
     const referenceThen = visit.isReference ? median(visit.timesMs) : referenceAt(passReferences, visitMidpointMs(visit));
-    const unsettled = isUnsettled(visit, passReferences, tolerance);
+    // A visit the GPU ran throttled is as untrustworthy as one its references saw the machine change speed around.
+    const unsettled = isUnsettled(visit, passReferences, tolerance) || visitThrottled(visit);
     visitsByTokens.set(visit.tokens, [...(visitsByTokens.get(visit.tokens) ?? []), { visit, referenceThen, unsettled }]);
   }
 
-  const byTokens = new Map<number, { ratios: number[]; corrected: number[]; passes: number }>();
+  const byTokens = new Map<number, { ratios: number[]; corrected: number[]; passes: number; throttled: boolean }>();
   for (const [tokens, entries] of visitsByTokens) {
     const settled = entries.filter((entry) => !entry.unsettled);
     const chosen = settled.length > 0 ? settled : entries;
-    const entry = { ratios: [] as number[], corrected: [] as number[], passes: chosen.length };
+    const entry = { ratios: [] as number[], corrected: [] as number[], passes: chosen.length, throttled: chosen.some(({ visit }) => visitThrottled(visit)) };
     for (const { visit, referenceThen } of chosen) {
       entry.ratios.push(median(visit.timesMs) / referenceThen);
       const scale = referenceMs / referenceThen;
@@ -148,6 +150,7 @@ export function normalizeVisits(visits: readonly Visit[], referenceTokens: numbe
         relativeToReference: ratio,
         relativeSpread: Math.max(...entry.ratios) - Math.min(...entry.ratios),
         passes: entry.passes,
+        ...(entry.throttled ? { throttled: true } : {}),
       };
     });
   return { points, referenceTokens, referenceMs, referenceDriftPct };

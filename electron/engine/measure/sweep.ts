@@ -4,6 +4,7 @@ import { passOrder, refinementCounts, surveyGrid } from './sweep-plan.js';
 import { DEFAULT_STOPPING_RULE, type StoppingRule } from './stopping-rule.js';
 import { measureVisit, type SweepPhase, type Visit } from './visit.js';
 import type { ProfilePoint } from '../contracts/profile.js';
+import type { DeviceStateSampler } from './device-state.js';
 
 export interface SweepOptions {
   from: number;
@@ -17,6 +18,13 @@ export interface SweepOptions {
   refineRounds: number;
   seed: number;
   rule: StoppingRule;
+  /**
+   * counts to survey densely, e.g. both sides of predicted steps; the even grid around them
+   * then gets only the survey points left over
+   */
+  focusCounts?: number[];
+  /** reads the GPU's clocks and temperature before and after every visit */
+  deviceMonitor?: DeviceStateSampler;
   /** where steps may start in the curve so far (token counts of the first point on a higher level) */
   findStepCandidates?: (points: ProfilePoint[]) => number[];
   signal?: AbortSignal;
@@ -42,7 +50,7 @@ export interface SweepResult extends NormalizedSweep {
   failure?: Error;
   visits: Visit[];
   wallMs: number;
-  settings: Omit<SweepOptions, 'signal' | 'onProgress' | 'onVisit' | 'findStepCandidates'>;
+  settings: Omit<SweepOptions, 'signal' | 'onProgress' | 'onVisit' | 'findStepCandidates' | 'deviceMonitor'>;
 }
 
 export const DEFAULT_SWEEP_OPTIONS: Omit<SweepOptions, 'from' | 'to'> = {
@@ -57,6 +65,9 @@ export const DEFAULT_SWEEP_OPTIONS: Omit<SweepOptions, 'from' | 'to'> = {
   seed: 1,
   rule: DEFAULT_STOPPING_RULE,
 };
+
+/** the coarse grid keeps at least this many counts however many focus counts there are */
+const MIN_GRID_POINTS = 12;
 
 /**
  * Survey a coarse grid in shuffled passes, then pin each step the survey suggests with the counts
@@ -84,12 +95,14 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
         }
         let visit: Visit;
         try {
+          const before = options.deviceMonitor?.sample();
           visit = await measureVisit(
             backend,
             { ...step, pass: passIndex - plans.length + pass, phase, firstVisit: !visited.has(step.tokens) },
             options.rule,
             options.signal,
           );
+          if (options.deviceMonitor) visit.device = { before, after: options.deviceMonitor.sample() };
         } catch (error) {
           failure = error instanceof Error ? error : new Error(String(error));
           cancelled = true;
@@ -121,7 +134,9 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
     }
   };
 
-  const survey = surveyGrid(options.from, options.to, options.maxSurveyPoints);
+  const focus = (options.focusCounts ?? []).filter((tokens) => tokens >= options.from && tokens <= options.to);
+  const gridPoints = focus.length > 0 ? Math.max(MIN_GRID_POINTS, options.maxSurveyPoints - focus.length) : options.maxSurveyPoints;
+  const survey = [...new Set([...surveyGrid(options.from, options.to, gridPoints), ...focus])].sort((a, b) => a - b);
   await measureCounts(survey, 'survey', `survey of ${survey.length} counts`);
   await repairUnsettled('survey');
   for (let round = 0; round < options.refineRounds && !cancelled && options.findStepCandidates; round++) {
@@ -132,7 +147,7 @@ export async function runSweep(backend: TimingBackend, options: SweepOptions): P
     await repairUnsettled('refine');
   }
 
-  const { signal: _signal, onProgress: _onProgress, onVisit: _onVisit, findStepCandidates: _find, ...settings } = options;
+  const { signal: _signal, onProgress: _onProgress, onVisit: _onVisit, findStepCandidates: _find, deviceMonitor: _monitor, ...settings } = options;
   return {
     ...normalizeVisits(visits, referenceTokens),
     complete: !cancelled,

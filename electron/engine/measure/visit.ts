@@ -1,6 +1,7 @@
 import type { TimingBackend } from './backend.js';
 import { nextBatchSize, stopReason, type StopReason, type StoppingRule } from './stopping-rule.js';
 import { median } from '../util/stats.js';
+import type { DeviceSample } from './device-state.js';
 
 /** One stay at one token count: warm-up, then timed iterations until the stopping rule says enough. */
 export interface Visit {
@@ -13,6 +14,8 @@ export interface Visit {
   warmupMs: number[];
   timesMs: number[];
   stop: StopReason | 'cancelled';
+  /** the GPU's clocks and temperature just before and after, where a monitor can read them */
+  device?: { before?: DeviceSample; after?: DeviceSample };
 }
 
 export type SweepPhase = 'survey' | 'refine' | 'validate';

@@ -2,6 +2,7 @@ import { onnxruntimeVersion, type ProviderStatus } from './providers.js';
 import { probeSystem, type SystemFacts } from './system.js';
 import { runEngineChild, siblingModule } from './child-process.js';
 import { providersForPlatform } from '../measure/execution-providers.js';
+import { probeNative, type NativeFacts } from './native/native-probe.js';
 
 export const PROBE_SCHEMA = 'edgetune/probe@1';
 
@@ -10,17 +11,20 @@ export interface ProbeResult {
   createdAt: string;
   system: SystemFacts;
   onnxruntime: { version: string; providers: ProviderStatus[] };
+  /** what the native addon read from Vulkan, CUDA, NVML and Jetson sysfs (absent in probes saved before it existed) */
+  native?: NativeFacts;
   /** the provider `--ep auto` picks: the first that works in preference order */
   bestProvider: ProviderStatus['ep'];
 }
 
 export async function probe(): Promise<ProbeResult> {
-  const [system, providers] = await Promise.all([probeSystem(), probeProviders()]);
+  const [system, providers, native] = await Promise.all([probeSystem(), probeProviders(), probeNative()]);
   return {
     schema: PROBE_SCHEMA,
     createdAt: new Date().toISOString(),
     system,
     onnxruntime: { version: onnxruntimeVersion(), providers },
+    native,
     bestProvider: bestProvider(providers),
   };
 }
