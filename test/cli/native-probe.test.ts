@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildFakeGpuDrivers } from '../helpers/fake-gpu-driver.js';
 import { runCli, tempDir } from './run-cli.js';
 
 const expectVulkan = process.env.EDGETUNE_EXPECT_VULKAN === '1';
@@ -15,6 +16,19 @@ describe('native facts in the CLI', () => {
     }
     if (expectVulkan) expect(native.vulkan.devices[0].computeLimits.maxComputeWorkGroupInvocations).toBeGreaterThan(0);
     if (native.parallelUnits === null) expect(native.parallelUnitsReason).toMatch(/no SM or compute-unit count/);
+  });
+
+  it('shows SMs, clocks and NVML state when the driver libraries answer (stand-in H100 libraries via EDGETUNE_*_LIBRARY)', async () => {
+    const drivers = buildFakeGpuDrivers();
+    const env = { EDGETUNE_CUDA_LIBRARY: drivers.cuda, EDGETUNE_NVML_LIBRARY: drivers.nvml };
+    const json = await runCli(['probe', '--json'], { env });
+    const { native } = JSON.parse(json.stdout);
+    expect(native.cuda).toMatchObject({ available: true, driverVersion: '12.4', devices: [{ smCount: 132, computeCapability: '9.0', l2CacheBytes: 52428800 }] });
+    expect(native.nvml).toMatchObject({ available: true, driverVersion: '550.54.15', devices: [{ smClockMHz: 1980, throttled: false }] });
+    expect(native.parallelUnits).toEqual({ count: 132, kind: 'sm', device: 'NVIDIA H100 80GB HBM3', source: 'cuda' });
+    const text = await runCli(['probe'], { env });
+    expect(text.stdout).toContain('CUDA     NVIDIA H100 80GB HBM3: sm_90, 132 SMs at 1980 MHz, L2 50 MiB, 5120-bit bus');
+    expect(text.stdout).toContain('Step prediction uses 132 SMs of NVIDIA H100 80GB HBM3 (cuda)');
   });
 
   it('says "native probe unavailable: <reason>" and still probes everything else when the addon is missing', async () => {
