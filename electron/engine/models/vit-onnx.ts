@@ -35,7 +35,8 @@ const layerScaleValue = 0.1;
 
 type WeightInit = 'normal' | 'ones' | 'zeros' | 'layerScale';
 
-interface WeightSpec {
+/** One weight tensor of the graph: its name is also what seeds its values. */
+export interface WeightSpec {
   readonly name: string;
   readonly dims: readonly number[];
   readonly init: WeightInit;
@@ -183,7 +184,7 @@ export function vitHeadWeights(
   return weights as unknown as VitHeadWeights;
 }
 
-function materializeAll<K extends string>(
+export function materializeAll<K extends string>(
   specs: Record<K, WeightSpec | null>,
   seed: number,
   weightStd: number,
@@ -194,7 +195,7 @@ function materializeAll<K extends string>(
   return Object.fromEntries(entries) as Record<K, Float32Array | null>;
 }
 
-function checkArchitecture(arch: VitArchitecture): void {
+export function checkArchitecture(arch: VitArchitecture): void {
   const positive = [arch.width, arch.heads, arch.depth, arch.mlpRatio, arch.classes];
   if (!positive.every((value) => Number.isInteger(value) && value > 0)) {
     throw new RangeError(`architecture ${arch.id}: width, heads, depth, mlpRatio and classes must be positive integers`);
@@ -215,7 +216,8 @@ const constant = {
   half: 'const.half',
 } as const;
 
-function addConstants(graph: GraphBuilder, arch: VitArchitecture): void {
+/** Declares the constants every block and the head read; call once per graph, before the first block. */
+export function addVitConstants(graph: GraphBuilder, arch: VitArchitecture): void {
   const headWidth = arch.width / arch.heads;
   // 0 copies the input's dim, which keeps batch and tokens symbolic through the reshape.
   graph.initializerInt64(constant.qkvShape, [5], [0, -1, 3, arch.heads, headWidth]);
@@ -227,13 +229,54 @@ function addConstants(graph: GraphBuilder, arch: VitArchitecture): void {
   graph.initializerFloat32(constant.half, [], Float32Array.of(0.5));
 }
 
-function addBlock(
+/** Declares a weight tensor in the graph and returns its name; call it once per tensor. */
+export type WeightResolver = (spec: WeightSpec | null) => string;
+
+/**
+ * The weights `buildVitOnnx` declares for `seed`; `overrides` replaces named tensors (e.g.
+ * 'blocks.0.attn.qkv.weight') with given values, for graphs whose behaviour a test must know.
+ */
+export function vitWeightResolver(
+  graph: GraphBuilder,
+  options: { readonly seed: number; readonly weightStd?: number; readonly overrides?: ReadonlyMap<string, Float32Array> },
+): WeightResolver {
+  const weightStd = options.weightStd ?? defaultWeightStd;
+  return (spec) => {
+    if (spec === null) throw new Error('weight requested for a tensor this architecture does not have');
+    const values = options.overrides?.get(spec.name) ?? weightSource(spec, options.seed, weightStd);
+    graph.initializerFloat32(spec.name, spec.dims, values);
+    return spec.name;
+  };
+}
+
+/** Tensors of one block's attention that a token-reduction transform reads. */
+export interface VitAttentionTensors {
+  /** tokens after the attention residual, [batch, tokens, width] */
+  readonly residual: string;
+  /** attention probabilities, [batch, heads, queries, keys] */
+  readonly attention: string;
+  /** [batch, heads, tokens, headWidth] */
+  readonly keys: string;
+  readonly values: string;
+}
+
+/** Points where a transform can change a block without copying it. */
+export interface VitBlockHooks {
+  /** added to the scaled attention logits before the softmax; broadcasts to [batch, heads, queries, keys] */
+  readonly attentionLogitBias?: string;
+  /** runs after the attention residual and returns the tokens the MLP (and every later block) runs on */
+  readonly reduceTokens?: (block: VitAttentionTensors) => string;
+}
+
+/** Adds block `index` (pre-norm attention + MLP) reading `input` and writing `output`. */
+export function addVitBlock(
   graph: GraphBuilder,
   arch: VitArchitecture,
   index: number,
   input: string,
   output: string,
-  weight: (spec: WeightSpec | null) => string,
+  weight: WeightResolver,
+  hooks: VitBlockHooks = {},
 ): void {
   const specs = blockWeightSpecs(arch, index);
   const at = (name: string): string => `blocks.${index}/${name}`;
@@ -252,7 +295,12 @@ function addBlock(
   graph.node('Transpose', [k], [at('k_t')], { perm: attr.ints([0, 1, 3, 2]) });
   graph.node('MatMul', [q, at('k_t')], [at('scores_raw')]);
   graph.node('Mul', [at('scores_raw'), constant.attentionScale], [at('scores')]);
-  graph.node('Softmax', [at('scores')], [at('attention')], { axis: attr.int(-1) });
+  let logits = at('scores');
+  if (hooks.attentionLogitBias !== undefined) {
+    graph.node('Add', [logits, hooks.attentionLogitBias], [at('scores_biased')]);
+    logits = at('scores_biased');
+  }
+  graph.node('Softmax', [logits], [at('attention')], { axis: attr.int(-1) });
   graph.node('MatMul', [at('attention'), v], [at('context_heads')]);
   graph.node('Transpose', [at('context_heads')], [at('context_tokens')], { perm: attr.ints([0, 2, 1, 3]) });
   graph.node('Reshape', [at('context_tokens'), constant.mergeShape], [at('context')]);
@@ -264,8 +312,12 @@ function addBlock(
     attentionBranch = at('ls1');
   }
   graph.node('Add', [input, attentionBranch], [at('residual1')]);
+  const mlpInput =
+    hooks.reduceTokens === undefined
+      ? at('residual1')
+      : hooks.reduceTokens({ residual: at('residual1'), attention: at('attention'), keys: k, values: v });
 
-  graph.node('LayerNormalization', [at('residual1'), weight(specs.norm2Weight), weight(specs.norm2Bias)], [at('norm2')], layerNorm);
+  graph.node('LayerNormalization', [mlpInput, weight(specs.norm2Weight), weight(specs.norm2Bias)], [at('norm2')], layerNorm);
   graph.node('MatMul', [at('norm2'), weight(specs.fc1Weight)], [at('fc1_matmul')]);
   graph.node('Add', [at('fc1_matmul'), weight(specs.fc1Bias)], [at('fc1')]);
   // Exact GELU, x·½·(1 + erf(x/√2)): opset 17 has no Gelu op; onnxruntime fuses this pattern.
@@ -281,7 +333,20 @@ function addBlock(
     graph.node('Mul', [mlpBranch, weight(specs.ls2Gamma)], [at('ls2')]);
     mlpBranch = at('ls2');
   }
-  graph.node('Add', [at('residual1'), mlpBranch], [output]);
+  graph.node('Add', [mlpInput, mlpBranch], [output]);
+}
+
+/** Adds the encoder's final LayerNorm and the classifier on the CLS token (token 0): `hidden` → `logits`. */
+export function addVitHead(graph: GraphBuilder, arch: VitArchitecture, hidden: string, weight: WeightResolver): void {
+  const head = headWeightSpecs(arch);
+  graph.node('LayerNormalization', [hidden, weight(head.normWeight), weight(head.normBias)], ['norm'], {
+    axis: attr.int(-1),
+    epsilon: attr.float(layerNormEpsilon),
+  });
+  graph.node('Gather', ['norm', constant.index[0]], ['cls'], { axis: attr.int(1) });
+  graph.node('MatMul', ['cls', weight(head.headWeight)], ['head_matmul']);
+  graph.node('Add', ['head_matmul', weight(head.headBias)], ['logits']);
+  graph.output('logits', 'float32', ['batch', arch.classes]);
 }
 
 /**
@@ -293,21 +358,16 @@ export function buildVitOnnx(arch: VitArchitecture, options: VitBuildOptions): V
   checkArchitecture(arch);
   const blocks = options.blocks ?? (options.part === 'block' ? 1 : arch.depth);
   if (!Number.isInteger(blocks) || blocks < 1) throw new RangeError(`blocks must be a positive integer, got ${blocks}`);
-  const weightStd = options.weightStd ?? defaultWeightStd;
   const graph = createGraphBuilder(`${arch.id}-${options.part}`);
-  const weight = (spec: WeightSpec | null): string => {
-    if (spec === null) throw new Error('weight requested for a tensor this architecture does not have');
-    graph.initializerFloat32(spec.name, spec.dims, weightSource(spec, options.seed, weightStd));
-    return spec.name;
-  };
+  const weight = vitWeightResolver(graph, options);
 
   const inputName = 'tokens';
   graph.input(inputName, 'float32', ['batch', 'tokens', arch.width]);
-  addConstants(graph, arch);
+  addVitConstants(graph, arch);
   let hidden: string = inputName;
   for (let index = 0; index < blocks; index++) {
     const output = options.part === 'block' && index === blocks - 1 ? 'out' : `blocks.${index}/out`;
-    addBlock(graph, arch, index, hidden, output, weight);
+    addVitBlock(graph, arch, index, hidden, output, weight);
     hidden = output;
   }
   if (options.part === 'block' && options.blockOutput === 'mean') {
@@ -322,14 +382,6 @@ export function buildVitOnnx(arch: VitArchitecture, options: VitBuildOptions): V
     return { bytes: graph.toBytes(), inputName, outputName: 'out', tokenAxis: 1, width: arch.width };
   }
 
-  const head = headWeightSpecs(arch);
-  graph.node('LayerNormalization', [hidden, weight(head.normWeight), weight(head.normBias)], ['norm'], {
-    axis: attr.int(-1),
-    epsilon: attr.float(layerNormEpsilon),
-  });
-  graph.node('Gather', ['norm', constant.index[0]], ['cls'], { axis: attr.int(1) });
-  graph.node('MatMul', ['cls', weight(head.headWeight)], ['head_matmul']);
-  graph.node('Add', ['head_matmul', weight(head.headBias)], ['logits']);
-  graph.output('logits', 'float32', ['batch', arch.classes]);
+  addVitHead(graph, arch, hidden, weight);
   return { bytes: graph.toBytes(), inputName, outputName: 'logits', tokenAxis: 1, width: arch.width };
 }
