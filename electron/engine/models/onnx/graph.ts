@@ -1,5 +1,6 @@
 /**
- * Writing ONNX ModelProto with our own protobuf code: what EdgeTune's synthetic ViTs need.
+ * Writing ONNX ModelProto with our own protobuf code: what EdgeTune's synthetic ViTs and tiny
+ * diffusion pipelines need.
  */
 import {
   copyFloat32LittleEndian,
@@ -49,6 +50,8 @@ export interface Float32Source {
 
 export type TensorValues =
   | { readonly type: 'float32'; readonly values: Float32Array | Float32Source }
+  /** IEEE half-precision bit patterns, as onnxruntime-node holds float16 tensors */
+  | { readonly type: 'float16'; readonly values: Uint16Array }
   | { readonly type: 'int64'; readonly values: readonly (number | bigint)[] };
 
 export interface TensorSpec {
@@ -80,6 +83,8 @@ export interface GraphBuilder {
   output(name: string, elemType: ElemType, dims: readonly Dim[]): void;
   initializerFloat32(name: string, dims: readonly number[], values: Float32Array | Float32Source): void;
   initializerInt64(name: string, dims: readonly number[], values: readonly (number | bigint)[]): void;
+  /** `values` are IEEE half-precision bit patterns (see diffusion/float16.ts to convert). */
+  initializerFloat16(name: string, dims: readonly number[], values: Uint16Array): void;
   /** Adds a node in the default domain; its name defaults to its first output. */
   node(
     opType: string,
@@ -111,6 +116,13 @@ function rawFloat32Field(values: Float32Array | Float32Source): ProtoField {
   });
 }
 
+function rawFloat16Field(values: Uint16Array): ProtoField {
+  return deferredBytesField(Tensor.rawData, values.length * 2, (target) => {
+    const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+    for (let i = 0; i < values.length; i++) view.setUint16(i * 2, values[i], true);
+  });
+}
+
 function tensorFields(tensor: TensorSpec): ProtoField[] {
   const count = elementCount(tensor.dims);
   if (tensor.data.values.length !== count) {
@@ -124,6 +136,7 @@ function tensorFields(tensor: TensorSpec): ProtoField[] {
   ];
   if (tensor.name !== undefined) fields.push(stringField(Tensor.name, tensor.name));
   if (tensor.data.type === 'float32') fields.push(rawFloat32Field(tensor.data.values));
+  else if (tensor.data.type === 'float16') fields.push(rawFloat16Field(tensor.data.values));
   else fields.push(packedVarintField(Tensor.int64Data, tensor.data.values));
   return fields;
 }
@@ -188,6 +201,10 @@ export function createGraphBuilder(graphName: string): GraphBuilder {
     initializerInt64(name, dims, values) {
       claim(name);
       initializers.push(messageField(Graph.initializer, tensorFields({ name, dims, data: { type: 'int64', values } })));
+    },
+    initializerFloat16(name, dims, values) {
+      claim(name);
+      initializers.push(messageField(Graph.initializer, tensorFields({ name, dims, data: { type: 'float16', values } })));
     },
     node(opType, nodeInputs, nodeOutputs, attributes = {}) {
       for (const output of nodeOutputs) claim(output);
