@@ -10,8 +10,13 @@ const commands: Record<string, { run: () => Promise<Command>; summary: string }>
   probe: { run: async () => probeCommand, summary: 'this machine and which onnxruntime execution providers work here' },
   sweep: { run: async () => sweepCommand, summary: 'latency vs token count: the staircase, its steps and plateaus' },
   schedule: { run: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'a token-pruning schedule from a profile (ours or another tool\'s CSV)' },
-  models: { run: async () => modelsCommand, summary: 'built-in ViT architectures with params and MACs' },
+  validate: { run: async () => (await import('./commands/validate.js')).validateCommand, summary: 'a schedule checked here: pruned model vs baseline, Top-K and ToMe, timed end to end' },
+  models: { run: async () => modelsCommand, summary: 'built-in ViT and ViTTM architectures with params and MACs' },
+  vittm: { run: async () => (await import('./commands/vittm.js')).vittmCommand, summary: 'ViTTM vs ViT timed end to end here (compare), and a memory × process token grid (grid)' },
   inspect: { run: async () => (await import('./commands/inspect.js')).inspectCommand, summary: 'what EdgeTune understands of an ONNX model' },
+  match: { run: async () => (await import('./commands/match.js')).matchCommand, summary: 'your image-input ViT export vs the synthetic ViT of its shape, timed side by side' },
+  align: { run: async () => (await import('./commands/align.js')).alignCommand, summary: 'search a diffusion model\'s initial noise for images a reward prefers (offline, resumable)' },
+  serve: { run: async () => (await import('./commands/serve.js')).serveCommand, summary: 'the web UI and its API on this machine (token-protected; drive an edge box from a laptop)' },
   bench: { run: async () => (await import('./commands/bench.js')).benchCommand, summary: 'benchmark figures as JSON (sweep cost, repeatability, overhead)' },
 };
 

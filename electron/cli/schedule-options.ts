@@ -10,6 +10,7 @@ export const scheduleOptionSpec = {
   'max-remove': { type: 'string' },
   'max-tokens': { type: 'string' },
   method: { type: 'string' },
+  budget: { type: 'string' },
 } as const;
 
 export const scheduleOptionsHelp = `  --accuracy FILE     accuracy curve CSV (tokens,accuracy): use POMT's utility instead of the minimal move
@@ -17,12 +18,18 @@ export const scheduleOptionsHelp = `  --accuracy FILE     accuracy curve CSV (to
   --layer K           0-based layer where tokens are removed (default 3)
   --max-remove F      the minimal move removes at most this share of the tokens (default 0.1)
   --max-tokens N      the full token count, if not the model's (or the profile's largest count)
-  --method pomt       schedule method (default pomt)`;
+  --method pomt|dp    pomt (default): all tokens removed at one layer; dp: per-layer counts on
+                      plateau right edges minimising predicted latency within --budget
+  --budget N          dp: most tokens removed, summed over layers (default: --max-remove of
+                      every layer's tokens, e.g. 0.1 × 197 × 12 = 236)`;
 
 export function scheduleJobOptions(values: Record<string, string | boolean | undefined>): ScheduleJobOptions {
   const method = stringOption(values.method) ?? 'pomt';
   if (!scheduleMethodSchema.safeParse(method).success) {
     throw new UserError('bad-arguments', `--method ${method} is not a schedule method`, `use one of: ${scheduleMethodSchema.options.join(', ')}`);
+  }
+  if (values.budget !== undefined && method !== 'dp') {
+    throw new UserError('bad-arguments', `--budget is the removed-token budget of --method dp; --method ${method} does not use it`, 'add --method dp, or leave out --budget');
   }
   return {
     accuracyCsv: stringOption(values.accuracy),
@@ -31,5 +38,6 @@ export function scheduleJobOptions(values: Record<string, string | boolean | und
     maxRemoveFraction: numberOption('max-remove', stringOption(values['max-remove']), 0.1, 0.001, 1),
     maxTokens: values['max-tokens'] === undefined ? undefined : integerOption('max-tokens', stringOption(values['max-tokens']), 197),
     method: method as ScheduleMethod,
+    budget: values.budget === undefined ? undefined : integerOption('budget', stringOption(values.budget), 236, 0),
   };
 }

@@ -24,7 +24,11 @@ describe('edgetune commands', () => {
     const models = JSON.parse(result.stdout) as Record<string, unknown>[];
     const ids = models.map((model) => model.id);
     expect(ids).toEqual(expect.arrayContaining(['vit-ti16', 'vit-s16', 'vit-b16', 'vit-l16', 'dinov2-s14', 'dinov2-b14', 'deit-s16']));
-    for (const model of models) expect(Object.keys(model).sort()).toEqual(['depth', 'family', 'heads', 'id', 'macs', 'params', 'tokens', 'width']);
+    const contractFields = ['depth', 'family', 'heads', 'id', 'macs', 'params', 'tokens', 'width'];
+    for (const model of models) {
+      const extra = model.family === 'vittm' ? ['memoryTokens', 'processTokens'] : [];
+      expect(Object.keys(model).sort()).toEqual([...contractFields, ...extra].sort());
+    }
     const vitB = models.find((model) => model.id === 'vit-b16')!;
     expect(vitB).toMatchObject({ depth: 12, width: 768, heads: 12, tokens: 197 });
   });

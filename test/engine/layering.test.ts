@@ -36,3 +36,17 @@ describe('engine layering', () => {
     expect(offending).toEqual([]);
   });
 });
+
+describe('API layering', () => {
+  it('the API contract and engine host never import electron or the shells above them', () => {
+    const apiRoot = path.join(electronRoot, 'api');
+    const files = sourceFiles(apiRoot);
+    expect(files.length).toBeGreaterThan(3);
+    const offending = files.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => /^(electron|react)(\/|$)/.test(specifier) || (specifier.startsWith('.') && higherLayer(file, specifier)))
+        .map((specifier) => `${path.relative(electronRoot, file)} imports ${specifier}`),
+    );
+    expect(offending).toEqual([]);
+  });
+});

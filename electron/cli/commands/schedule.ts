@@ -26,11 +26,13 @@ export async function scheduleCommand(argv: string[]): Promise<number> {
   if (values.help) return help(scheduleHelp);
   const profilePath = stringOption(values.profile);
   if (!profilePath) throw new UserError('bad-arguments', 'schedule needs --profile', 'pass a run folder or profile.json from `edgetune sweep`, or a CSV profile');
-  const loaded = await loadProfile(profilePath);
-  const schedule = await scheduleFromProfile(loaded, {
+  // Options are checked before the profile is read: a wrong flag is named even when the path is wrong too.
+  const jobOptions = {
     ...scheduleJobOptions(values),
     depth: values.depth === undefined ? undefined : integerOption('depth', stringOption(values.depth), 12, 1, 1000),
-  });
+  };
+  const loaded = await loadProfile(profilePath);
+  const schedule = await scheduleFromProfile(loaded, jobOptions);
   const out = stringOption(values.out) ?? path.join(path.dirname(loaded.source), 'schedule.json');
   await ensureWritableFolder(path.dirname(path.resolve(out)));
   await writeJsonAtomic(out, schedule);

@@ -19,8 +19,9 @@ execution provider that works, find the staircase and write a pruning schedule t
 below a step. Everything goes into one run folder: probe.json, profile.json, profile.csv,
 raw-timings.csv, schedule.json, run.json.
 
-Sweep options (see \`edgetune sweep --help\`): --model --ep --fallback --tokens --batch --passes
-  --strategy --skip-validation --threads --seed --out --json --quiet
+Sweep options (see \`edgetune sweep --help\`): --model --backend --ep --fallback --device --dtype
+  --cuda-graphs --python --trtexec --width --tokens --batch --passes --strategy --skip-validation
+  --threads --seed --out --json --quiet
 Schedule options:
 ${scheduleOptionsHelp}`;
 
@@ -34,9 +35,9 @@ export async function tuneCommand(argv: string[]): Promise<number> {
   const run = await RunFolder.create({ kind: 'tune', label: model, out: stringOption(values.out) });
   try {
     output.info('probing this machine and its execution providers…');
-    const probed = await probe();
+    const probed = await probe({ python: sweepOptionsParsed.python, trtexec: sweepOptionsParsed.trtexec });
     await run.writeJson('probe.json', probed);
-    const selection = await selectProvider(sweepOptionsParsed.ep, sweepOptionsParsed.fallback, probed.onnxruntime.providers);
+    const selection = sweepOptionsParsed.backend === 'ort' ? await selectProvider(sweepOptionsParsed.ep, sweepOptionsParsed.fallback, probed.onnxruntime.providers) : undefined;
     const sweep = await sweepWithProgress({ ...sweepOptionsParsed, system: probed.system, selection, native: probed.native }, output, run);
     const complete = sweep.profile.complete;
     if (!complete) {

@@ -1,13 +1,10 @@
 /**
- * The image every reward reads: 8-bit RGB, row-major, three bytes per pixel, no alpha, no padding.
- * The diffusion pipelines decode into this; rewards never see latents.
+ * The image every reward reads is the one the diffusion pipelines decode into (diffusion/image.ts):
+ * 8-bit RGB, row-major, three bytes per pixel, no alpha, no padding. Rewards never see latents.
  */
-export interface RgbImage {
-  readonly width: number;
-  readonly height: number;
-  /** length width·height·3: R, G, B of pixel (x, y) at 3·(y·width + x) */
-  readonly data: Uint8Array;
-}
+import type { RgbImage } from '../diffusion/image.js';
+
+export type { RgbImage } from '../diffusion/image.js';
 
 export function checkRgbImage(image: RgbImage, label = 'image'): void {
   const { width, height, data } = image;

@@ -4,6 +4,8 @@ export { checkRgbImage, solidImage, type RgbImage } from './image.js';
 export { budgetDecision, checkBudget, createBudgetTracker, type Budget, type BudgetDecision, type BudgetProgress, type BudgetTracker } from './budget.js';
 export { createSearch, restoreSearch, type AnySearchOptions } from './search/index.js';
 export * from './search/types.js';
+export { generationSeed } from './search/ask-tell.js';
+export { normalGenome, projectToShell, shellRadius } from './search/genome.js';
 export { builtinRewardNames, buildReward, parseRewardSpec, rewardFromSpec, type RewardSpec } from './reward-spec.js';
 export type { Reward, RewardScores, PixelReward } from './rewards/types.js';
 export { builtinMeasures, findBuiltinMeasure, measureReward, type BuiltinMeasure } from './rewards/builtin.js';

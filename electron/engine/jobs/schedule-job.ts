@@ -13,6 +13,8 @@ export interface ScheduleJobOptions {
   /** network depth for profiles that do not say (other tools' CSVs) */
   depth?: number;
   method?: ScheduleMethod;
+  /** dp: most tokens removed, summed over layers */
+  budget?: number;
 }
 
 /** A schedule for a loaded profile: the model's full count is the baseline unless capped. */
@@ -40,5 +42,6 @@ export async function scheduleFromProfile(loaded: LoadedProfile, options: Schedu
     maxRemoveFraction: options.maxRemoveFraction,
     maxTokens: options.maxTokens,
     method: options.method,
+    budget: options.budget,
   });
 }

@@ -48,3 +48,17 @@ export async function decideStrategy(
     reason: `the whole model takes ${wholeModelMs.toFixed(0)} ms a run (about ${estimatedWholeSweepS.toFixed(0)} s to sweep), so one block is swept and the whole model predicted and checked`,
   };
 }
+
+/**
+ * PyTorch and TensorRT sweeps decide without timing (starting a second runtime just to time it
+ * would cost more than it tells): on a GPU the whole model, on the CPU one block.
+ */
+export function decideStrategyForDevice(wanted: SweepStrategy, device: string, splittable: boolean): StrategyDecision {
+  if (!splittable) return { chosen: 'whole', reason: 'a model of your own is timed as a whole' };
+  if (wanted === 'block') return { chosen: 'block', reason: 'asked for (--strategy block)' };
+  if (wanted === 'whole') return { chosen: 'whole', reason: 'asked for (--strategy whole)' };
+  if (device === 'cpu') {
+    return { chosen: 'block', reason: 'on the CPU the whole model is slow to sweep, so one block is swept and the whole model predicted and checked' };
+  }
+  return { chosen: 'whole', reason: `on a GPU (${device}) a lone block is dominated by per-run cost that the whole model pays once, so the whole model is swept` };
+}

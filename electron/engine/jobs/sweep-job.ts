@@ -5,14 +5,23 @@ import { DEFAULT_SWEEP_OPTIONS, runSweep, type SweepResult } from '../measure/sw
 import type { Visit } from '../measure/visit.js';
 import { WorkerBackend } from '../measure/worker-backend.js';
 import type { WorkerBackendSpec } from '../measure/worker-protocol.js';
+import type { TimingBackend } from '../measure/backend.js';
+import { TorchBackend, torchDevice, type TorchModelSource } from '../measure/torch-backend.js';
+import { closeTorchProcess, describeAttempt, startTorchProcess, type TorchProcess } from '../measure/python-discovery.js';
+import type { TorchDevice, TorchDtype } from '../measure/torch-protocol.js';
+import { TrtBackend } from '../measure/trt-backend.js';
+import type { ModelSource } from '../measure/model-source.js';
 import { selectProvider, type ProviderSelection } from '../probe/select-provider.js';
 import { probeSystem, type SystemFacts } from '../probe/system.js';
 import { detectStaircase } from '../staircase/detect.js';
 import { chooseModel, describeArchitecture, parseTokenRange, type ModelChoice } from './model-choice.js';
+import { builtinModelIds } from '../models/architectures.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { validateFullModel, validationCounts, type FullModelValidation } from './full-model.js';
 import { formatRawTimingsCsv } from './raw-timings.js';
-import { decideStrategy, estimatedIterations, type StrategyDecision, type SweepStrategy } from './strategy.js';
-import { CancelledError } from '../errors.js';
+import { decideStrategy, decideStrategyForDevice, estimatedIterations, type StrategyDecision, type SweepStrategy } from './strategy.js';
+import { CancelledError, UserError } from '../errors.js';
 import { summarizeDeviceStates, type DeviceStateSummary } from '../measure/device-state.js';
 import { openDeviceMonitor, type DeviceMonitor } from '../probe/native/device-monitor.js';
 import type { NativeFacts } from '../probe/native/native-probe.js';
@@ -37,13 +46,32 @@ export interface SweepJobOptions {
   signal?: AbortSignal;
   onProgress?: (progress: JobProgress) => void;
   onNote?: (note: string) => void;
+  /** every timed visit of the sweep as it completes, for live charts */
+  onVisit?: (visit: Visit) => void;
   /** facts already probed by the caller (tune probes once) */
   system?: SystemFacts;
   selection?: ProviderSelection;
   native?: NativeFacts;
   /** the GPU's SM (or compute-unit) count when the native probe cannot read it */
   smCount?: number;
+  /** the runtime that times the model: onnxruntime (default), PyTorch or TensorRT's trtexec */
+  backend?: SweepBackend;
+  /** PyTorch's device (default auto: CUDA, else MPS, else the CPU); TensorRT always runs on CUDA */
+  device?: TorchDevice | 'auto';
+  /** PyTorch and TensorRT precision (default fp32) */
+  dtype?: TorchDtype;
+  /** PyTorch: capture a CUDA graph per token count; TensorRT: trtexec --useCudaGraph */
+  cudaGraphs?: boolean;
+  /** the python that runs the PyTorch backend (else EDGETUNE_PYTHON, python3 on PATH, /usr/bin/python3) */
+  python?: string;
+  /** TensorRT's trtexec (else on PATH or in /usr/src/tensorrt/bin) */
+  trtexec?: string;
+  /** the token width of a PyTorch model of your own, when it has no embed_dim attribute */
+  width?: number;
 }
+
+export type SweepBackend = 'ort' | 'torch' | 'trt';
+export const SWEEP_BACKENDS: readonly SweepBackend[] = ['ort', 'torch', 'trt'];
 
 export interface JobProgress {
   phase: 'load' | 'survey' | 'refine' | 'validate';
@@ -86,10 +114,11 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     notes.push(text);
     options.onNote?.(text);
   };
-  const choice = chooseModel(options.model);
+  const runtime = options.backend ?? 'ort';
+  const choice = runtime === 'torch' ? chooseTorchModel(options.model) : chooseModel(options.model);
   const arch = choice.kind === 'builtin' ? choice.arch : undefined;
   const range = parseTokenRange(options.tokens, arch?.tokens, arch?.id ?? options.model);
-  if (choice.kind === 'file' && options.tokens === undefined) {
+  if (choice.kind !== 'builtin' && options.tokens === undefined) {
     note(`sweeping ${range.from}:${range.to} tokens (pass --tokens to match your model's count)`);
   }
   const batch = options.batch ?? 1;
@@ -98,62 +127,109 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   const passes = options.passes ?? DEFAULT_SWEEP_OPTIONS.passes;
   const progress = options.onProgress ?? (() => undefined);
 
-  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: 'probing providers' });
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: runtime === 'ort' ? 'probing providers' : runtime === 'torch' ? 'finding a python with torch' : 'finding trtexec' });
   const [system, selection] = await Promise.all([
     options.system ?? probeSystem(),
-    options.selection ?? selectProvider(options.ep, options.fallback ?? false),
+    runtime === 'ort' ? (options.selection ?? selectProvider(options.ep, options.fallback ?? false)) : undefined,
   ]);
-  selection.notes.forEach(note);
-  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: 'predicting steps from the GPU\'s facts' });
-  const { plan: stepPlan } = await planStepPrediction({ choice, ep: selection.ep, batch, range, smCount: options.smCount, native: options.native });
-  if (stepPlan.prediction) {
-    const waves = stepPlan.prediction.steps.filter((step) => step.kind === 'wave').map((step) => step.tokens);
-    note(`predicted wave steps on ${stepPlan.units?.count} ${stepPlan.units?.kind === 'cu' ? 'compute units' : 'SMs'}: ${waves.length > 0 ? waves.join(', ') : 'none (every GEMM fits one wave)'}; surveying densely around them`);
-  } else if (selection.ep !== 'cpu' || options.smCount !== undefined) {
-    note(`no step prediction: ${stepPlan.reason}`);
-  }
-  let monitor: DeviceMonitor | undefined;
-  let deviceStateReason: string | undefined;
-  if (selection.ep !== 'cpu') {
-    const opening = openDeviceMonitor();
-    monitor = opening.monitor;
-    deviceStateReason = opening.reason;
-    if (opening.reason) note(`GPU clocks and temperature not recorded: ${opening.reason}`);
+  selection?.notes.forEach(note);
+  // The python found here runs the first model loaded, so its torch is asked only once what it can use.
+  let firstTorch: TorchProcess | undefined = runtime === 'torch' ? await startTorchProcess({ python: options.python, device: options.device ?? 'auto' }) : undefined;
+  /** where the model runs: the onnxruntime provider, PyTorch's device, or CUDA for TensorRT */
+  const device = selection ? selection.ep : firstTorch ? torchDevice(firstTorch.facts, options.device ?? 'auto') : 'cuda';
+  const label = runtime === 'ort' ? device : runtime === 'torch' ? `torch-${device}` : 'tensorrt';
+  if (firstTorch) {
+    const passedOver = firstTorch.attempts.filter((attempt) => !attempt.usable).map(describeAttempt);
+    note(`PyTorch ${firstTorch.facts.torch} on Python ${firstTorch.facts.python} (${firstTorch.facts.executable}), device ${device}${passedOver.length > 0 ? `; passed over ${passedOver.join('; ')}` : ''}`);
   }
 
   const spec = (part: 'block' | 'encoder'): WorkerBackendSpec => ({
     kind: 'ort',
     options: {
-      model: choice.kind === 'builtin' ? { kind: 'builtin', id: choice.arch.id, part, seed } : { kind: 'file', path: choice.path },
-      ep: selection.ep,
+      model: onnxSource(choice, part, seed),
+      ep: selection!.ep,
       batch,
       seed,
       intraOpThreads: options.intraOpThreads,
     },
   });
+  const startBackend = async (part: 'block' | 'encoder'): Promise<TimingBackend> => {
+    if (runtime === 'ort') return WorkerBackend.start(spec(part));
+    if (runtime === 'trt') {
+      return TrtBackend.start({ model: onnxSource(choice, part, seed), batch, precision: options.dtype ?? 'fp32', cudaGraphs: options.cudaGraphs ?? false, tokenRange: range, trtexec: options.trtexec });
+    }
+    const started = firstTorch;
+    firstTorch = undefined;
+    return TorchBackend.start(
+      { model: torchSource(choice, part, seed, options.width), device: device as TorchDevice, dtype: options.dtype ?? 'fp32', cudaGraphs: options.cudaGraphs ?? false, batch, seed, threads: options.intraOpThreads, python: options.python },
+      started,
+    );
+  };
   const maxSurveyPoints = options.maxSurveyPoints ?? DEFAULT_SWEEP_OPTIONS.maxSurveyPoints;
   const wantsBlockOnly = options.strategy === 'block';
-  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building ${arch?.id ?? 'the model'}${wantsBlockOnly ? ' (one block)' : ''} on ${selection.ep}` });
-  let encoder: WorkerBackend | undefined = wantsBlockOnly && (options.validate === false) ? undefined : await WorkerBackend.start(spec('encoder'));
-  let backend: WorkerBackend;
+  const validates = options.validate ?? true;
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building ${arch?.id ?? 'the model'}${wantsBlockOnly ? ' (one block)' : ''} on ${label}` });
+  let encoder: TimingBackend | undefined;
+  let backend: TimingBackend;
   let decision: StrategyDecision;
   try {
-    decision = await decideStrategy(
-      choice.kind === 'file' ? 'whole' : (options.strategy ?? 'auto'),
-      choice.kind === 'builtin' ? encoder : undefined,
-      range.to,
-      estimatedIterations(Math.min(maxSurveyPoints, range.to - range.from + 1), passes, DEFAULT_SWEEP_OPTIONS.referenceEvery, rule),
-    );
-    if (decision.chosen === 'whole' && encoder) {
-      backend = encoder;
+    if (runtime === 'ort') {
+      encoder = wantsBlockOnly && !validates ? undefined : await startBackend('encoder');
+      decision = await decideStrategy(
+        choice.kind === 'file' ? 'whole' : (options.strategy ?? 'auto'),
+        choice.kind === 'builtin' ? encoder : undefined,
+        range.to,
+        estimatedIterations(Math.min(maxSurveyPoints, range.to - range.from + 1), passes, DEFAULT_SWEEP_OPTIONS.referenceEvery, rule),
+      );
+    } else {
+      decision = decideStrategyForDevice(options.strategy ?? 'auto', device, choice.kind === 'builtin');
+    }
+    if (decision.chosen === 'whole') {
+      backend = encoder ?? (await startBackend('encoder'));
       encoder = undefined;
     } else {
-      progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building one ${arch?.id} block on ${selection.ep}` });
-      backend = await WorkerBackend.start(spec('block'));
+      progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building one ${arch?.id} block on ${label}` });
+      backend = await startBackend('block');
+      if (runtime !== 'ort' && validates) {
+        progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: `building the ${arch?.id} encoder on ${label} to check the prediction` });
+        encoder = await startBackend('encoder').catch(async (error: unknown) => {
+          await backend.close();
+          throw error;
+        });
+      }
     }
   } catch (error) {
     await encoder?.close();
     throw error;
+  } finally {
+    if (firstTorch) await closeTorchProcess(firstTorch.process);
+  }
+
+  const closeBackends = async () => {
+    await backend.close();
+    await encoder?.close();
+  };
+  progress({ phase: 'load', stage: 'loading', done: 0, total: 1, detail: 'predicting steps from the GPU\'s facts' });
+  const { plan: stepPlan } =
+    choice.kind === 'builtin' || choice.kind === 'file'
+      ? await planStepPrediction({ choice, ep: device, batch, range, smCount: options.smCount, native: options.native }).catch(async (error: unknown) => {
+          await closeBackends();
+          throw error;
+        })
+      : { plan: { focusCounts: [], reason: 'the block shape of a PyTorch model of your own is unknown to EdgeTune (built-in ids and ONNX files tell it)' } };
+  if (stepPlan.prediction) {
+    const waves = stepPlan.prediction.steps.filter((step) => step.kind === 'wave').map((step) => step.tokens);
+    note(`predicted wave steps on ${stepPlan.units?.count} ${stepPlan.units?.kind === 'cu' ? 'compute units' : 'SMs'}: ${waves.length > 0 ? waves.join(', ') : 'none (every GEMM fits one wave)'}; surveying densely around them`);
+  } else if (device !== 'cpu' || options.smCount !== undefined) {
+    note(`no step prediction: ${stepPlan.reason}`);
+  }
+  let monitor: DeviceMonitor | undefined;
+  let deviceStateReason: string | undefined;
+  if (device !== 'cpu') {
+    const opening = openDeviceMonitor();
+    monitor = opening.monitor;
+    deviceStateReason = opening.reason;
+    if (opening.reason) note(`GPU clocks and temperature not recorded: ${opening.reason}`);
   }
   const sweepsBlock = decision.chosen === 'block';
   if (choice.kind === 'builtin') note(`strategy: ${sweepsBlock ? 'one block' : 'whole model'}: ${decision.reason}`);
@@ -176,9 +252,10 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       deviceMonitor: monitor,
       findStepCandidates: (points) => detectStaircase(points).steps.map((step) => step.tokens),
       signal: options.signal,
+      onVisit: options.onVisit,
       onProgress: (p) => progress({ phase: p.phase === 'refine' ? 'refine' : 'survey', stage: p.stage, done: p.done, total: p.total, detail: `pass ${p.pass + 1}/${p.passes} · ${p.tokens} tokens` }),
     });
-    if (sweepsBlock && arch && encoder && sweep.complete && (options.validate ?? true)) {
+    if (sweepsBlock && arch && encoder && sweep.complete && validates) {
       progress({ phase: 'validate', stage: 'checking the whole model', done: 0, total: 1, detail: `${arch.id} encoder` });
       fullModel = await validateFullModel({
         block: backend,
@@ -194,8 +271,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
       });
     }
   } finally {
-    await backend.close();
-    await encoder?.close();
+    await closeBackends();
   }
 
   if (!sweep.complete && sweep.points.length === 0) {
@@ -218,7 +294,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     createdAt: new Date().toISOString(),
     complete: sweep.complete && !options.signal?.aborted,
     device: deviceSummary(system),
-    ep: selection.ep,
+    ep: label,
     model: modelSummary(choice, sweepsBlock),
     batch,
     unit: sweepsBlock ? 'block' : 'model',
@@ -261,7 +337,40 @@ export function deviceSummary(system: SystemFacts): Record<string, unknown> {
   };
 }
 
-function modelSummary(choice: ModelChoice, sweepsBlock: boolean): Record<string, unknown> {
+/** What `--model` named: an ONNX builtin or file, or (PyTorch backend) a module factory or TorchScript file. */
+type SweptModel = ModelChoice | { kind: 'torch-module'; spec: string } | { kind: 'torchscript'; path: string };
+
+function modelSummary(choice: SweptModel, sweepsBlock: boolean): Record<string, unknown> {
   if (choice.kind === 'file') return { file: choice.path, part: 'model' };
+  if (choice.kind === 'torch-module') return { module: choice.spec, part: 'model' };
+  if (choice.kind === 'torchscript') return { file: choice.path, format: 'torchscript', part: 'model' };
   return { ...describeArchitecture(choice.arch), part: sweepsBlock ? 'block' : 'encoder' };
 }
+
+/** The PyTorch backend runs built-in models, `module:factory` specs and TorchScript files. */
+function chooseTorchModel(model: string): SweptModel {
+  if (builtinModelIds.includes(model.trim().toLowerCase())) return chooseModel(model);
+  if (/\.(pt|pth|ts|torchscript)$/i.test(model)) {
+    if (!existsSync(model)) throw new UserError('model-not-found', `TorchScript file ${model} does not exist`, 'check the path, or pass a built-in id (`edgetune models` lists them)');
+    return { kind: 'torchscript', path: path.resolve(model) };
+  }
+  if (model.toLowerCase().endsWith('.onnx')) {
+    throw new UserError('bad-model', `the PyTorch backend does not run ONNX files (${model})`, 'use --backend ort or --backend trt for an ONNX file; give --backend torch a built-in id, a module:factory or a TorchScript (.pt) file');
+  }
+  if (/^[^:]+:[A-Za-z_][A-Za-z0-9_]*$/.test(model)) return { kind: 'torch-module', spec: model };
+  return chooseModel(model);
+}
+
+function onnxSource(choice: SweptModel, part: 'block' | 'encoder', seed: number): ModelSource {
+  if (choice.kind === 'builtin') return { kind: 'builtin', id: choice.arch.id, part, seed };
+  if (choice.kind === 'file') return { kind: 'file', path: choice.path };
+  throw new UserError('bad-model', `${choice.kind === 'torchscript' ? choice.path : choice.spec} is a PyTorch model`, 'use --backend torch for it');
+}
+
+function torchSource(choice: SweptModel, part: 'block' | 'encoder', seed: number, width: number | undefined): TorchModelSource {
+  if (choice.kind === 'builtin') return { kind: 'builtin', id: choice.arch.id, part, seed };
+  if (choice.kind === 'torch-module') return { kind: 'module', spec: choice.spec, width };
+  if (choice.kind === 'torchscript') return { kind: 'torchscript', path: choice.path, width };
+  throw new UserError('bad-model', `the PyTorch backend does not run ONNX files (${choice.path})`, 'use --backend ort or --backend trt for it');
+}
+

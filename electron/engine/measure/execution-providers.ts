@@ -1,5 +1,7 @@
 /** Execution providers EdgeTune knows how to ask onnxruntime for, in the order `--ep auto` prefers them. */
-export const EXECUTION_PROVIDERS = ['cuda', 'webgpu', 'dml', 'coreml', 'cpu'] as const;
+// TensorRT follows CUDA: it needs the CUDA provider's libraries too, so wherever it works CUDA does,
+// and CUDA does not rebuild an engine for every new token count.
+export const EXECUTION_PROVIDERS = ['cuda', 'tensorrt', 'webgpu', 'dml', 'coreml', 'cpu'] as const;
 export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
 export type ExecutionProviderChoice = ExecutionProvider | 'auto';
 
@@ -12,7 +14,7 @@ export function providersForPlatform(platform: NodeJS.Platform): ExecutionProvid
   return EXECUTION_PROVIDERS.filter((ep) => {
     if (ep === 'dml') return platform === 'win32';
     if (ep === 'coreml') return platform === 'darwin';
-    if (ep === 'cuda') return platform === 'linux' || platform === 'win32';
+    if (ep === 'cuda' || ep === 'tensorrt') return platform === 'linux' || platform === 'win32';
     return true;
   });
 }
@@ -22,6 +24,8 @@ export function providerFix(ep: ExecutionProvider): string {
   switch (ep) {
     case 'cuda':
       return 'onnxruntime-node installs the CUDA provider only on request: run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs network access, an NVIDIA driver, CUDA 12 and cuDNN 9; see README "NVIDIA GPUs"), or use --ep webgpu';
+    case 'tensorrt':
+      return 'onnxruntime-node\'s TensorRT provider comes with its CUDA install: run `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node` (needs network access, an NVIDIA driver, CUDA 12, cuDNN 9) and put TensorRT 10\'s libraries (libnvinfer.so.10) on the library path; or time with trtexec instead: --backend trt (see README "Other runtimes")';
     case 'webgpu':
       return 'WebGPU needs a real GPU with a Vulkan (Linux), D3D12 (Windows) or Metal (macOS) driver; check `vulkaninfo --summary`, or use --ep cpu';
     case 'dml':

@@ -16,6 +16,14 @@ function serialize(error: unknown): SerializedError {
 async function createBackend(spec: WorkerBackendSpec): Promise<TimingBackend> {
   if (spec.kind === 'synthetic') return new SyntheticBackend(spec.options);
   // Loaded only when needed: a synthetic worker never touches onnxruntime.
+  if (spec.kind === 'workloads') {
+    const { WorkloadRunner } = await import('./workload-runner.js');
+    return WorkloadRunner.create(spec.options);
+  }
+  if (spec.kind === 'graphs') {
+    const { GraphSetRunner } = await import('./graph-set-runner.js');
+    return GraphSetRunner.create(spec.options);
+  }
   const { OrtRunner } = await import('./ort-runner.js');
   return OrtRunner.create(spec.options);
 }

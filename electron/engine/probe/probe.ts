@@ -3,6 +3,7 @@ import { probeSystem, type SystemFacts } from './system.js';
 import { runEngineChild, siblingModule } from './child-process.js';
 import { providersForPlatform } from '../measure/execution-providers.js';
 import { probeNative, type NativeFacts } from './native/native-probe.js';
+import { probeBackends, type BackendStatuses } from './backends.js';
 
 export const PROBE_SCHEMA = 'edgetune/probe@1';
 
@@ -15,10 +16,13 @@ export interface ProbeResult {
   native?: NativeFacts;
   /** the provider `--ep auto` picks: the first that works in preference order */
   bestProvider: ProviderStatus['ep'];
+  /** the other runtimes a sweep can time with (`--backend torch|trt`); absent in probes saved before they existed */
+  backends?: BackendStatuses;
 }
 
-export async function probe(): Promise<ProbeResult> {
-  const [system, providers, native] = await Promise.all([probeSystem(), probeProviders(), probeNative()]);
+/** `python` and `trtexec` name the interpreter and tool the other runtimes would use (--python, --trtexec). */
+export async function probe(options: { python?: string; trtexec?: string } = {}): Promise<ProbeResult> {
+  const [system, providers, native, backends] = await Promise.all([probeSystem(), probeProviders(), probeNative(), probeBackends(options)]);
   return {
     schema: PROBE_SCHEMA,
     createdAt: new Date().toISOString(),
@@ -26,6 +30,7 @@ export async function probe(): Promise<ProbeResult> {
     onnxruntime: { version: onnxruntimeVersion(), providers },
     native,
     bestProvider: bestProvider(providers),
+    backends,
   };
 }
 

@@ -26,6 +26,10 @@ export interface LatencyModel {
   ms: readonly number[];
   /** latency of what the curve measures (a block or the model) at a count, interpolated */
   at(tokens: number): number;
+  /** one layer's share of the network at a count (ms): predict() is overheadMs + Σ layerMs */
+  layerMs(tokens: number): number;
+  /** the part of the network that does not scale with tokens, ms */
+  overheadMs: number;
   /** whole-network latency (ms) when layer i runs at layerTokens[i] tokens */
   predict(layerTokens: readonly number[]): number;
   /** the whole network with tokens removed at the input: every layer runs at `tokens` */
@@ -50,15 +54,25 @@ export function latencyModel(curve: LatencyCurve): LatencyModel {
     throw new UserError('depth-invalid', `the network depth must be a whole number ≥ 1, not ${curve.depth}`, 'pass the model\'s number of transformer blocks');
   }
   const at = (n: number): number => interpolate(tokens, ms, n);
+  const layerMs = (n: number): number => (curve.unit === 'block' ? at(n) : (at(n) - curve.overheadMs) / curve.depth);
   const predict = (layerTokens: readonly number[]): number => {
     if (layerTokens.length !== curve.depth) {
       throw new RangeError(`layerTokens has ${layerTokens.length} entries for a network of depth ${curve.depth}`);
     }
     let total = curve.overheadMs;
-    for (const n of layerTokens) total += curve.unit === 'block' ? at(n) : (at(n) - curve.overheadMs) / curve.depth;
+    for (const n of layerTokens) total += layerMs(n);
     return total;
   };
-  return { depth: curve.depth, tokens, ms, at, predict, atInput: (n) => predict(new Array<number>(curve.depth).fill(n)) };
+  return {
+    depth: curve.depth,
+    tokens,
+    ms,
+    at,
+    layerMs,
+    overheadMs: curve.overheadMs,
+    predict,
+    atInput: (n) => predict(new Array<number>(curve.depth).fill(n)),
+  };
 }
 
 /**

@@ -4,6 +4,8 @@ import { UserError } from '../errors.js';
 import type { AccuracyPoint } from '../staircase/csv.js';
 import { type LatencyCurve, type LatencyModel, latencyModel } from './latency.js';
 import { type KeepDecision, minimalMove, pomtWithAccuracy } from './pomt.js';
+import { planDp } from './dp.js';
+import { type BlockShape, blockShapeOf } from './pruned-latency.js';
 
 export interface PlanScheduleInput {
   curve: LatencyCurve;
@@ -26,6 +28,8 @@ export interface PlanScheduleInput {
   /** caps baselineTokens */
   maxTokens?: number;
   method?: ScheduleMethod;
+  /** dp: most tokens removed, summed over layers (default: maxRemoveFraction of every layer's tokens) */
+  budget?: number;
 }
 
 /** What a method decides, given validated inputs; planSchedule turns it into the schedule document. */
@@ -37,6 +41,10 @@ export interface PlanContext {
   alpha: number;
   layer: number;
   maxRemoveFraction: number;
+  /** dp's removed-token budget, when given */
+  budget?: number;
+  /** the model's width and MLP ratio, when the schedule's model record says */
+  blockShape?: BlockShape;
 }
 
 export interface PlanDecision extends KeepDecision {
@@ -44,6 +52,10 @@ export interface PlanDecision extends KeepDecision {
   layerTokens: number[];
   /** tokens removed, per layer that removes any */
   layers: Schedule['layers'];
+  /** when the method predicts more finely than model.predict(layerTokens) (dp splits reducing layers) */
+  predictedMs?: number;
+  /** every step the schedule lands below, when there are several (dp); else landedBelow */
+  usedSteps?: number[];
 }
 
 export type Planner = (context: PlanContext) => PlanDecision;
@@ -63,7 +75,7 @@ const planPomt: Planner = (context) => {
 };
 
 /** Methods by name; a method that is not here yet is refused with a clear error. */
-const PLANNERS: Partial<Record<ScheduleMethod, Planner>> = { pomt: planPomt };
+const PLANNERS: Partial<Record<ScheduleMethod, Planner>> = { pomt: planPomt, dp: planDp };
 
 function requireNumber(
   value: number,
@@ -119,10 +131,21 @@ export function planSchedule(input: PlanScheduleInput): Schedule {
     );
   }
 
-  const decision = planner({ model, staircase: input.staircase, baselineTokens, accuracy: input.accuracy, alpha, layer, maxRemoveFraction });
+  const decision = planner({
+    model,
+    staircase: input.staircase,
+    baselineTokens,
+    accuracy: input.accuracy,
+    alpha,
+    layer,
+    maxRemoveFraction,
+    budget: input.budget,
+    blockShape: blockShapeOf(input.model),
+  });
   const baselineMs = model.atInput(baselineTokens);
-  const predictedMs = model.predict(decision.layerTokens);
-  const steps = input.staircase.steps.map((step) => ({ ...step, used: decision.landedBelow?.tokens === step.tokens }));
+  const predictedMs = decision.predictedMs ?? model.predict(decision.layerTokens);
+  const used = (step: { tokens: number }) => (decision.usedSteps ? decision.usedSteps.includes(step.tokens) : decision.landedBelow?.tokens === step.tokens);
+  const steps = input.staircase.steps.map((step) => ({ ...step, used: used(step) }));
   return scheduleSchema.parse({
     schema: SCHEDULE_SCHEMA,
     method,

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { UserError } from '../errors.js';
 import { ensureWritableFolder, writeFileAtomic, writeJsonAtomic } from './files.js';
 
 /**
@@ -11,7 +13,7 @@ export function defaultRunsRoot(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(home, 'runs');
 }
 
-export type RunKind = 'tune' | 'sweep' | 'schedule' | 'bench';
+export type RunKind = 'tune' | 'sweep' | 'schedule' | 'bench' | 'align' | 'validate' | 'match';
 export type RunStatus = 'running' | 'complete' | 'incomplete' | 'failed';
 
 export const RUN_SCHEMA = 'edgetune/run@1';
@@ -55,6 +57,33 @@ export class RunFolder {
       files: [],
     };
     const run = new RunFolder(folder, record);
+    await run.saveRecord();
+    return run;
+  }
+
+  /**
+   * Reopens a run folder to continue it (`edgetune align --resume`): its record is kept, its status set
+   * back to running. Fails with a UserError when the folder holds no run of `kind`.
+   */
+  static async open(folder: string, kind: RunKind): Promise<RunFolder> {
+    const resolved = path.resolve(folder);
+    const recordPath = path.join(resolved, 'run.json');
+    let record: RunRecord;
+    try {
+      record = JSON.parse(await readFile(recordPath, 'utf8')) as RunRecord;
+    } catch (error) {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new UserError(
+        'run-not-found',
+        missing ? `${resolved} is not an EdgeTune run folder (no run.json)` : `cannot read ${recordPath}: ${(error as Error).message}`,
+        `pass the folder an earlier \`edgetune ${kind}\` run wrote (its path is printed at the end of the run)`,
+      );
+    }
+    if (record.schema !== RUN_SCHEMA || record.kind !== kind) {
+      throw new UserError('run-not-found', `${resolved} holds a ${record.kind ?? 'unknown'} run, not a run of kind ${kind}`, `pass the folder an earlier \`edgetune ${kind}\` run wrote`);
+    }
+    await ensureWritableFolder(resolved);
+    const run = new RunFolder(resolved, { ...record, status: 'running', message: undefined, updatedAt: new Date().toISOString() });
     await run.saveRecord();
     return run;
   }

@@ -10,11 +10,12 @@ import { SyntheticBackend, defaultSyntheticSpec, syntheticLatencyMs } from '../.
  */
 function throttlingDevice(throttledNow: (tokens: number, visitIndex: number) => boolean) {
   const spec = { ...defaultSyntheticSpec(), outlierProbability: 0, drift: undefined };
-  const inner = new SyntheticBackend({ spec, clock: 'virtual', seed: 3 });
+  const inner: TimingBackend = new SyntheticBackend({ spec, clock: 'virtual', seed: 3 });
   let tokensNow = 0;
   let visits = 0;
   let throttled = false;
   const backend: TimingBackend = {
+    name: 'throttling-synthetic',
     prepare: async (tokens) => {
       tokensNow = tokens;
       throttled = throttledNow(tokens, visits++);

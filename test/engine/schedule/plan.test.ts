@@ -113,7 +113,7 @@ describe('planSchedule', () => {
       [{ baselineTokens: 0 }, /whole number ≥ 1/],
       [{ maxTokens: 0 }, /--max-tokens must be a whole number/],
       [{ maxRemoveFraction: 0 }, /largest share of tokens to remove/],
-      [{ method: 'dp' }, /--method dp is not available yet/],
+      [{ method: 'dp', budget: -1 }, /--budget must be a whole number of tokens ≥ 0/],
     ];
     for (const [change, message] of cases) {
       const error = userErrorOf(() => planSchedule({ ...base, ...change }));

@@ -16,6 +16,8 @@ import { decodeFloat32, encodeFloat32, parseSearchState } from './state-codec.js
 import {
   SEARCH_STATE_SCHEMA,
   type AlgorithmName,
+  type CandidateLineage,
+  type CandidateOrigin,
   type Elite,
   type GenerationReport,
   type Genome,
@@ -36,9 +38,19 @@ export interface RankedGeneration {
   readonly order: readonly number[];
 }
 
+/** A generation's candidates and how each was made (see CandidateLineage). */
+export interface Proposal {
+  readonly candidates: Genome[];
+  readonly origins: CandidateOrigin[];
+  /** the genomes `origins[i].parents` index into; absent when no candidate has parents */
+  readonly pool?: readonly Genome[];
+}
+
 export interface Strategy<C extends Config, Core> {
   readonly algorithm: AlgorithmName;
-  propose(config: C, core: Core, rng: Rng, generation: number): Genome[];
+  /** CandidateLineage.note: what parents mean for this algorithm, or why it has none */
+  readonly lineageNote: string;
+  propose(config: C, core: Core, rng: Rng, generation: number): Proposal;
   update(config: C, core: Core, ranked: RankedGeneration): Core;
   encodeCore(core: Core): Record<string, unknown>;
   decodeConfig(json: unknown): C;
@@ -58,8 +70,13 @@ export interface SearchBase {
   readonly best: Elite | null;
 }
 
+/** The seed of the rng a generation's candidates are drawn from. */
+export function generationSeed(seed: number, algorithm: AlgorithmName, generation: number): number {
+  return deriveSeed(seed, `${algorithm}:generation:${generation}`);
+}
+
 export function generationRng(seed: number, algorithm: AlgorithmName, generation: number): Rng {
-  return createRng(deriveSeed(seed, `${algorithm}:generation:${generation}`));
+  return createRng(generationSeed(seed, algorithm, generation));
 }
 
 export function freshBase(options: {
@@ -87,6 +104,7 @@ export function freshBase(options: {
 
 class StrategySearch<C extends Config, Core> implements Search {
   private pending: Genome[] | null = null;
+  private pendingLineage: Required<Omit<Proposal, 'candidates'>> | null = null;
 
   constructor(
     private readonly strategy: Strategy<C, Core>,
@@ -117,10 +135,20 @@ class StrategySearch<C extends Config, Core> implements Search {
   ask(): Genome[] {
     if (this.pending === null) {
       const { seed, generation, shell } = this.base;
-      const candidates = this.strategy.propose(this.config, this.core, generationRng(seed, this.algorithm, generation), generation);
-      this.pending = shell ? candidates.map(projectToShell) : candidates;
+      const proposal = this.strategy.propose(this.config, this.core, generationRng(seed, this.algorithm, generation), generation);
+      if (proposal.origins.length !== proposal.candidates.length) {
+        throw new Error(`${this.algorithm} proposed ${proposal.candidates.length} candidates but ${proposal.origins.length} origins`);
+      }
+      this.pending = shell ? proposal.candidates.map(projectToShell) : proposal.candidates;
+      this.pendingLineage = { origins: proposal.origins, pool: proposal.pool ?? [] };
     }
     return this.pending.map((candidate) => candidate.slice());
+  }
+
+  lineage(): CandidateLineage {
+    if (this.pendingLineage === null) this.ask();
+    const { origins, pool } = this.pendingLineage as Required<Omit<Proposal, 'candidates'>>;
+    return { pool: pool.map((genome) => genome.slice()), origins, note: this.strategy.lineageNote };
   }
 
   tell(fitness: readonly number[], violations?: readonly number[]): GenerationReport {
@@ -163,6 +191,7 @@ class StrategySearch<C extends Config, Core> implements Search {
       order,
     });
     this.pending = null;
+    this.pendingLineage = null;
     this.base = {
       ...this.base,
       generation: generation + 1,

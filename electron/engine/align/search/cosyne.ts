@@ -19,7 +19,7 @@ import type { Rng } from '../../util/rng.js';
 import { checkPopulationSize, freshBase, initialGenome, resumeSearch, startSearch, type Strategy } from './ask-tell.js';
 import { normalGenome } from './genome.js';
 import { decodeFloat32, decodeNumber, encodeFloat32, encodeNumber, invalidState, nullableNumbers, parsePart } from './state-codec.js';
-import type { Genome, Search, SearchOptions } from './types.js';
+import type { CandidateOrigin, Genome, Search, SearchOptions } from './types.js';
 
 export interface CosyneConfig extends Readonly<Record<string, number>> {
   readonly populationSize: number;
@@ -59,21 +59,26 @@ export function onePointCrossover(a: Genome, b: Genome, cut: number): [Genome, G
   return [first, second];
 }
 
-function breedChildren(config: CosyneConfig, population: readonly Genome[], rng: Rng): Genome[] {
+/** Children with their origins: `parents` index the sorted population. */
+function breedChildren(config: CosyneConfig, population: readonly Genome[], rng: Rng): { children: Genome[]; origins: CandidateOrigin[] } {
   const dimension = population[0].length;
   const winners = Array.from({ length: config.children }, () => tournament(rng, config.parents, config.tournamentSize));
   const pairs = config.children / 2;
   const children: Genome[] = [];
+  const origins: CandidateOrigin[] = [];
   for (let pair = 0; pair < pairs; pair++) {
     const cut = dimension > 1 ? 1 + rng.int(dimension - 1) : dimension;
-    children.push(...onePointCrossover(population[winners[pair]], population[winners[pair + pairs]], cut));
+    const [first, second] = [winners[pair], winners[pair + pairs]];
+    children.push(...onePointCrossover(population[first], population[second], cut));
+    // The second child takes its head from the second parent: same cut, parents swapped.
+    origins.push({ operator: 'crossover', parents: [first, second], cut }, { operator: 'crossover', parents: [second, first], cut });
   }
   if (config.mutationStdev > 0) {
     for (const child of children) {
       for (let i = 0; i < dimension; i++) child[i] += config.mutationStdev * rng.normal();
     }
   }
-  return children;
+  return { children, origins };
 }
 
 /** CoSyNE's permutation: each coordinate's values shuffled independently across the population. */
@@ -97,12 +102,24 @@ export function permuteCoordinates(population: readonly Genome[], rng: Rng): Gen
 
 const strategy: Strategy<CosyneConfig, CosyneCore> = {
   algorithm: 'cosyne',
+  lineageNote:
+    'parents index the previous generation\'s surviving population, best first; crossover children name their two parents (head, tail) and the cut, then every coordinate was mutated; permuted members take each coordinate from one member of the whole population',
   propose(config, core, rng) {
     if (core.stage === 'initial') {
       const random = Array.from({ length: config.populationSize - 1 }, () => normalGenome(rng, core.z0.length));
-      return [core.z0.slice(), ...random];
+      return {
+        candidates: [core.z0.slice(), ...random],
+        origins: [{ operator: 'initial', parents: [] }, ...random.map((): CandidateOrigin => ({ operator: 'random', parents: [] }))],
+      };
     }
-    return [...breedChildren(config, core.population, rng), ...permuteCoordinates(core.population, rng)];
+    const { children, origins } = breedChildren(config, core.population, rng);
+    const everyMember = core.population.map((_, index) => index);
+    const permuted = permuteCoordinates(core.population, rng);
+    return {
+      candidates: [...children, ...permuted],
+      origins: [...origins, ...permuted.map((): CandidateOrigin => ({ operator: 'permutation', parents: everyMember }))],
+      pool: core.population,
+    };
   },
   update(config, _core, ranked) {
     const kept = ranked.order.slice(0, config.populationSize);

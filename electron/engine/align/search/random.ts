@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { checkPopulationSize, freshBase, initialGenome, resumeSearch, startSearch, type Strategy } from './ask-tell.js';
 import { normalGenome } from './genome.js';
 import { decodeFloat32, encodeFloat32, parsePart } from './state-codec.js';
-import type { Genome, Search, SearchOptions } from './types.js';
+import type { CandidateOrigin, Genome, Search, SearchOptions } from './types.js';
 
 export interface RandomSearchConfig extends Readonly<Record<string, number>> {
   readonly populationSize: number;
@@ -23,9 +23,13 @@ interface RandomSearchCore {
 
 const strategy: Strategy<RandomSearchConfig, RandomSearchCore> = {
   algorithm: 'random',
+  lineageNote: 'random search has no parents: every candidate is a fresh N(0, I) draw (z0 in generation 0)',
   propose(config, core, rng) {
     const fresh = Array.from({ length: config.populationSize - (core.z0 === null ? 0 : 1) }, () => normalGenome(rng, core.dimension));
-    return core.z0 === null ? fresh : [core.z0.slice(), ...fresh];
+    const origins = fresh.map((): CandidateOrigin => ({ operator: 'random', parents: [] }));
+    return core.z0 === null
+      ? { candidates: fresh, origins }
+      : { candidates: [core.z0.slice(), ...fresh], origins: [{ operator: 'initial', parents: [] }, ...origins] };
   },
   update(_config, core) {
     return { z0: null, dimension: core.dimension };

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { checkPopulationSize, freshBase, initialGenome, resumeSearch, startSearch, type Strategy } from './ask-tell.js';
 import { defaultLambda } from './distribution.js';
 import { decodeFloat64, encodeFloat64, parsePart } from './state-codec.js';
-import type { Search, SearchOptions } from './types.js';
+import type { CandidateOrigin, Search, SearchOptions } from './types.js';
 
 export interface SepCmaesConfig extends Readonly<Record<string, number>> {
   readonly populationSize: number;
@@ -53,15 +53,17 @@ export function sepCmaesParameters(n: number, lambda: number) {
 
 const strategy: Strategy<SepCmaesConfig, SepCmaesCore> = {
   algorithm: 'cmaes',
+  lineageNote: "sep-CMA-ES has no parents: every candidate is a sample of its Gaussian (mean, σ, diagonal covariance), which every earlier generation's ranking has moved",
   propose(config, core, rng) {
     const n = core.mean.length;
     const scale = new Float64Array(n);
     for (let i = 0; i < n; i++) scale[i] = core.sigma * Math.sqrt(core.variances[i]);
-    return Array.from({ length: config.populationSize }, () => {
+    const candidates = Array.from({ length: config.populationSize }, () => {
       const sample = new Float32Array(n);
       for (let i = 0; i < n; i++) sample[i] = core.mean[i] + scale[i] * rng.normal();
       return sample;
     });
+    return { candidates, origins: candidates.map((): CandidateOrigin => ({ operator: 'distribution', parents: [] })) };
   },
   update(config, core, ranked) {
     const n = core.mean.length;

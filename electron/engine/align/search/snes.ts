@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { checkPopulationSize, freshBase, initialGenome, resumeSearch, startSearch, type Strategy } from './ask-tell.js';
 import { defaultLambda, nesUtilities } from './distribution.js';
 import { decodeFloat64, encodeFloat64, parsePart } from './state-codec.js';
-import type { Search, SearchOptions } from './types.js';
+import type { CandidateOrigin, Search, SearchOptions } from './types.js';
 
 export interface SnesConfig extends Readonly<Record<string, number>> {
   readonly populationSize: number;
@@ -38,13 +38,15 @@ interface SnesCore {
 
 const strategy: Strategy<SnesConfig, SnesCore> = {
   algorithm: 'snes',
+  lineageNote: "SNES has no parents: every candidate is a sample of its Gaussian (mean and per-coordinate σ), which every earlier generation's ranking has moved",
   propose(config, core, rng) {
     const dimension = core.mean.length;
-    return Array.from({ length: config.populationSize }, () => {
+    const candidates = Array.from({ length: config.populationSize }, () => {
       const sample = new Float32Array(dimension);
       for (let i = 0; i < dimension; i++) sample[i] = core.mean[i] + core.stdev[i] * rng.normal();
       return sample;
     });
+    return { candidates, origins: candidates.map((): CandidateOrigin => ({ operator: 'distribution', parents: [] })) };
   },
   update(config, core, ranked) {
     const dimension = core.mean.length;

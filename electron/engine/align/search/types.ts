@@ -61,6 +61,39 @@ export interface GenerationReport {
   readonly improved: boolean;
 }
 
+/** What made a candidate: the operator an algorithm applied. */
+export type OriginOperator =
+  /** z0, the base noise the search starts from */
+  | 'initial'
+  /** a fresh N(0, I) draw */
+  | 'random'
+  /** a sample of an evolution strategy's Gaussian (SNES, sep-CMA-ES) */
+  | 'distribution'
+  /** CoSyNE: one-point crossover of two parents at `cut`, then Gaussian mutation */
+  | 'crossover'
+  /** CoSyNE: every coordinate taken from one member of the population */
+  | 'permutation'
+  /** zero-order: a point at fixed cosine from the pivot */
+  | 'neighbour';
+
+export interface CandidateOrigin {
+  readonly operator: OriginOperator;
+  /** indices into the generation's `CandidateLineage.pool`; empty when the candidate has no parents */
+  readonly parents: readonly number[];
+  /** crossover only: the first coordinate taken from the second parent */
+  readonly cut?: number;
+}
+
+/** How one generation's candidates were made, for a run's lineage record. */
+export interface CandidateLineage {
+  /** the genomes this generation was bred from (copies): CoSyNE's population, zero-order's pivot; often empty */
+  readonly pool: Genome[];
+  /** one per candidate of the last `ask`, in order */
+  readonly origins: readonly CandidateOrigin[];
+  /** what parents mean for this algorithm, or why it has none */
+  readonly note: string;
+}
+
 export interface Search {
   readonly algorithm: AlgorithmName;
   readonly dimension: number;
@@ -76,6 +109,8 @@ export interface Search {
    * candidates, so a run loop may ask, save its state, and ask again after a restart.
    */
   ask(): Genome[];
+  /** Where each candidate of the current `ask` came from; calls `ask` first if need be. */
+  lineage(): CandidateLineage;
   /** One fitness per candidate of the last `ask`, in order; `violations` (≥ 0, default all 0) from constrained rewards. */
   tell(fitness: readonly number[], violations?: readonly number[]): GenerationReport;
   best(): Elite | null;

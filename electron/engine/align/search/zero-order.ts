@@ -13,7 +13,7 @@ import { checkPopulationSize, freshBase, initialGenome, resumeSearch, startSearc
 import { dot, norm } from '../vector.js';
 import { compareOutcomes } from './ranking.js';
 import { decodeFloat32, decodeNumber, encodeFloat32, encodeNumber, parsePart } from './state-codec.js';
-import type { Genome, Search, SearchOptions } from './types.js';
+import type { CandidateOrigin, Genome, Search, SearchOptions } from './types.js';
 
 export interface ZeroOrderConfig extends Readonly<Record<string, number>> {
   /** neighbours per generation */
@@ -53,9 +53,13 @@ export function neighbour(pivot: Genome, cosine: number, rng: Rng): Genome {
 
 const strategy: Strategy<ZeroOrderConfig, ZeroOrderCore> = {
   algorithm: 'zero-order',
+  lineageNote: 'every neighbour has one parent, the pivot it was drawn around (cosine λ, same norm); generation 0 also scores the pivot, z0',
   propose(config, core, rng) {
     const neighbours = Array.from({ length: config.populationSize }, () => neighbour(core.pivot, config.cosine, rng));
-    return core.scored ? neighbours : [core.pivot.slice(), ...neighbours];
+    const origins = neighbours.map((): CandidateOrigin => ({ operator: 'neighbour', parents: [0] }));
+    return core.scored
+      ? { candidates: neighbours, origins, pool: [core.pivot] }
+      : { candidates: [core.pivot.slice(), ...neighbours], origins: [{ operator: 'initial', parents: [] }, ...origins], pool: [core.pivot] };
   },
   update(_config, core, ranked) {
     let { pivot, pivotFitness, pivotViolation } = core;

@@ -1,0 +1,76 @@
+import { useApp } from '../../app/api-context';
+import { useCall } from '../../app/use-call';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { formatBytes } from '../../components/format';
+import { NativeFactsPanel } from './NativeFactsPanel';
+import { ProviderTable } from './ProviderTable';
+import type { NativeFacts } from '../../../../electron/engine/probe/native/native-probe';
+
+export function DevicePage() {
+  const { api } = useApp();
+  const probe = useCall(() => api.probe({}), [api]);
+  const result = probe.value;
+  return (
+    <>
+      <p className="lead">This machine, and which onnxruntime execution providers really run a graph here.</p>
+      <div className="actions">
+        <button type="button" onClick={probe.reload} disabled={probe.loading}>
+          Probe again
+        </button>
+        <span role="status">{probe.loading ? 'Probing this machine (a few seconds)…' : result ? `Probed at ${new Date(result.createdAt).toLocaleTimeString()}` : ''}</span>
+      </div>
+      <ErrorNotice error={probe.error} title="The probe failed" />
+      {result ? (
+        <>
+          <section className="panel" aria-labelledby="device-system">
+            <h2 id="device-system">System</h2>
+            <dl className="facts">
+              <dt>CPU</dt>
+              <dd>
+                {result.system.cpu.model} — {result.system.cpu.cores} cores ({result.system.cpu.physicalCores} physical)
+                {result.system.cpu.speedGHz ? `, ${result.system.cpu.speedGHz} GHz` : ''}
+              </dd>
+              <dt>memory</dt>
+              <dd>{formatBytes(result.system.memory.totalBytes)}</dd>
+              <dt>OS</dt>
+              <dd>
+                {result.system.os.distro} {result.system.os.release} ({result.system.os.platform} {result.system.os.arch}, kernel {result.system.os.kernel})
+              </dd>
+              <dt>GPUs</dt>
+              <dd>
+                {result.system.gpus.length === 0
+                  ? 'none reported'
+                  : result.system.gpus.map((gpu) => `${gpu.vendor} ${gpu.model}${gpu.vramMb ? ` (${formatBytes(gpu.vramMb * 2 ** 20)})` : ''}`).join('; ')}
+              </dd>
+              <dt>Node.js</dt>
+              <dd>{result.system.node}</dd>
+              {Object.entries(result.system.unavailable).map(([fact, reason]) => (
+                <FactUnavailable key={fact} fact={fact} reason={reason} />
+              ))}
+            </dl>
+          </section>
+          <section className="panel" aria-labelledby="device-providers">
+            <h2 id="device-providers">Execution providers</h2>
+            <p>
+              onnxruntime {result.onnxruntime.version}; <code>--ep auto</code> picks <strong data-testid="best-provider">{result.bestProvider}</strong>.
+            </p>
+            <ProviderTable providers={result.onnxruntime.providers} />
+          </section>
+          <section className="panel" aria-labelledby="device-native">
+            <h2 id="device-native">GPU facts from the native probe</h2>
+            <NativeFactsPanel native={result.native as NativeFacts | undefined} />
+          </section>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function FactUnavailable({ fact, reason }: { fact: string; reason: string }) {
+  return (
+    <>
+      <dt>{fact}</dt>
+      <dd>not read: {reason}</dd>
+    </>
+  );
+}
