@@ -15,7 +15,8 @@ export const scheduleOptionSpec = {
 
 export const scheduleOptionsHelp = `  --accuracy FILE     accuracy curve CSV (tokens,accuracy): use POMT's utility instead of the minimal move
   --alpha A           latency weight in the utility, 0..1 (default 0.5)
-  --layer K           0-based layer where tokens are removed (default 3)
+  --layer K           0-based layer where tokens are removed (default 3, or the last layer
+                      of a network with fewer than 4)
   --max-remove F      the minimal move removes at most this share of the tokens (default 0.1)
   --max-tokens N      the full token count, if not the model's (or the profile's largest count)
   --method pomt|dp    pomt (default): all tokens removed at one layer; dp: per-layer counts on
@@ -34,7 +35,7 @@ export function scheduleJobOptions(values: Record<string, string | boolean | und
   return {
     accuracyCsv: stringOption(values.accuracy),
     alpha: numberOption('alpha', stringOption(values.alpha), 0.5, 0, 1),
-    layer: integerOption('layer', stringOption(values.layer), 3, 0, 1000),
+    layer: values.layer === undefined ? undefined : integerOption('layer', stringOption(values.layer), 3, 0, 1000),
     maxRemoveFraction: numberOption('max-remove', stringOption(values['max-remove']), 0.1, 0.001, 1),
     maxTokens: values['max-tokens'] === undefined ? undefined : integerOption('max-tokens', stringOption(values['max-tokens']), 197),
     method: method as ScheduleMethod,

@@ -18,7 +18,9 @@ Built-in models: when the whole model is cheap to run (GPUs, small models) it is
 otherwise one transformer block is swept (all blocks are identical) and the whole encoder predicted
 from it, checked against the real encoder at five counts.
 
-  --model ID|FILE     built-in id (see \`edgetune models\`) or an ONNX file with a dynamic token axis;
+  --model ID|FILE     built-in id (see \`edgetune models\`), an ONNX file with a dynamic token axis,
+                      or an image-input ViT export (timm/DeiT): the synthetic ViT of its shape is
+                      swept and your export timed once beside it at full tokens;
                       with --backend torch also module:factory, file.py:factory or a TorchScript .pt
   --backend NAME      ort (default: onnxruntime) | torch (PyTorch) | trt (TensorRT's trtexec)
   --ep NAME           onnxruntime's provider: auto (default) | cpu | webgpu | cuda | tensorrt | dml | coreml

@@ -17,7 +17,9 @@ export const tuneHelp = `edgetune tune [--model vit-b16] [--ep auto] [--out DIR]
 The main job: probe this machine, sweep the model's latency against its token count on the best
 execution provider that works, find the staircase and write a pruning schedule that lands just
 below a step. Everything goes into one run folder: probe.json, profile.json, profile.csv,
-raw-timings.csv, schedule.json, run.json.
+raw-timings.csv, schedule.json, run.json. Your own image-input ViT export works too
+(--model my-vit.onnx): the synthetic ViT of its shape is swept, and
+\`edgetune validate --schedule <run>/schedule.json\` then checks the schedule beside your export.
 
 Sweep options (see \`edgetune sweep --help\`): --model --backend --ep --fallback --device --dtype
   --cuda-graphs --python --trtexec --width --tokens --batch --passes --strategy --skip-validation

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, UserError } from '../../engine/errors.js';
 import { loadProfile, type LoadedProfile } from '../../engine/jobs/load-profile.js';
-import type { MeasuredVariant } from '../../engine/jobs/validate/compare-variants.js';
+import type { MeasuredReference, MeasuredVariant } from '../../engine/jobs/validate/compare-variants.js';
 import { formatRatio, readScheduleFile, runValidation, type ValidationDocument } from '../../engine/jobs/validate/validate-schedule.js';
 import { scheduleArchitecture, type BudgetMatch } from '../../engine/jobs/validate/variants.js';
 import { isExecutionProviderChoice } from '../../engine/measure/execution-providers.js';
@@ -16,9 +16,11 @@ import { help } from './probe.js';
 export const validateHelp = `edgetune validate --schedule <schedule.json> [options]
 
 Checks a schedule on this device: builds the schedule's pruned model (POMT graph, one or several
-layers) for its built-in model, Top-K and ToMe at the same token budget, and the unpruned encoder,
-times them end to end in shuffled rounds (each round visits every variant once, so drift cannot
-favour one), and compares each with what the schedule's profile predicted.
+layers) for its model, Top-K and ToMe at the same token budget, and the unpruned encoder, times
+them end to end in shuffled rounds (each round visits every variant once, so drift cannot favour
+one), and compares each with what the schedule's profile predicted. A schedule made from a sweep of
+your image-input export (\`edgetune tune --model my-vit.onnx\`) is built on the synthetic ViT of its
+shape, and your export itself is timed in the same rounds beside the synthetic baseline.
 
   --schedule FILE     schedule.json from \`edgetune schedule\` or \`edgetune tune\`
   --profile PATH      the profile it was made from (default: profile.json beside the schedule)
@@ -142,6 +144,21 @@ function row(variant: MeasuredVariant, index: number, withPrediction: boolean): 
   return withPrediction ? [...cells, ms(variant.predictedMs), index === 0 ? '' : pct(variant.anchoredErrorPct)] : cells;
 }
 
+/** The user's export: no token budget, MACs or prediction; its time against the baseline's. */
+function referenceRow(reference: MeasuredReference, withPrediction: boolean): string[] {
+  const cells = [
+    reference.label,
+    '',
+    '',
+    '',
+    ms(reference.medianMs),
+    reference.p10Ms === null || reference.p90Ms === null ? '—' : `${reference.p10Ms.toFixed(2)}–${reference.p90Ms.toFixed(2)}`,
+    String(reference.samples),
+    reference.speedup ? formatRatio(reference.speedup) : '—',
+  ];
+  return withPrediction ? [...cells, '', ''] : cells;
+}
+
 /** Columns padded to their widest cell; numbers right-aligned. */
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((cells) => cells[column].length)));
@@ -153,15 +170,21 @@ export function formatValidation(document: ValidationDocument): string {
   const { schedule } = document;
   const removed = schedule.layers.filter((layer) => layer.remove > 0).map((layer) => `${layer.remove} at layer ${layer.layer}`).join(', ');
   const lines = [
-    `${String(document.model.id)} on ${document.ep}, batch ${document.batch}: ${document.rounds.done} of ${document.rounds.planned} rounds${document.complete ? '' : '  [INCOMPLETE]'}`,
+    `${String(document.model.id)}${document.model.standIn ? ` (the synthetic stand-in for ${path.basename(String(document.model.file))})` : ''} on ${document.ep}, batch ${document.batch}: ${document.rounds.done} of ${document.rounds.planned} rounds${document.complete ? '' : '  [INCOMPLETE]'}`,
     `schedule (${schedule.method}): keep ${schedule.keepTokens} of ${schedule.baselineTokens} tokens${removed ? ` (remove ${removed})` : ''}; its profile predicted ×${schedule.predictedSpeedup.toFixed(3)}`,
     `Top-K and ToMe matched by ${document.matching.by === 'token-layers' ? 'tokens removed summed over layers' : 'predicted latency'}`,
     '',
     table(
       ['variant', 'tokens out', 'removed tok·layers', 'GMACs', 'median ms', 'p10–p90 ms', 'n', 'speedup vs baseline', ...(document.prediction ? ['predicted ms', 'error'] : [])],
-      document.variants.map((variant, index) => row(variant, index, document.prediction !== null)),
+      [
+        ...document.variants.map((variant, index) => row(variant, index, document.prediction !== null)),
+        ...(document.yourModel ? [referenceRow(document.yourModel, document.prediction !== null)] : []),
+      ],
     ),
   ];
+  if (document.yourModel) {
+    lines.push('', `your model: ${document.yourModel.file} as exported (image input), timed in the same rounds; the variants are built from the synthetic ViT of its shape`);
+  }
   if (document.prediction) {
     lines.push(
       '',

@@ -6,6 +6,28 @@ export const SCHEDULE_SCHEMA = 'edgetune/schedule@1';
 export const scheduleMethodSchema = z.enum(['pomt', 'dp']);
 export type ScheduleMethod = z.infer<typeof scheduleMethodSchema>;
 
+/**
+ * The architecture a schedule's `model` record carries (`model.architecture`) when its model is not a
+ * built-in: the synthetic stand-in of a user's image-input ViT export, which `edgetune validate`
+ * builds the pruned graphs from.
+ */
+export const scheduleArchitectureSchema = z
+  .object({
+    id: z.string().min(1),
+    family: z.enum(['vit', 'deit', 'dinov2']),
+    depth: z.number().int().positive(),
+    width: z.number().int().positive(),
+    heads: z.number().int().positive(),
+    mlpRatio: z.number().int().positive(),
+    patchSize: z.number().int().positive(),
+    imageSize: z.number().int().positive(),
+    tokens: z.number().int().positive(),
+    classes: z.number().int().positive(),
+    layerScale: z.boolean(),
+  })
+  .loose();
+export type ScheduleArchitecture = z.infer<typeof scheduleArchitectureSchema>;
+
 export const scheduleSchema = z
   .object({
     schema: z.literal(SCHEDULE_SCHEMA),

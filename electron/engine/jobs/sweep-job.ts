@@ -14,14 +14,15 @@ import type { ModelSource } from '../measure/model-source.js';
 import { selectProvider, type ProviderSelection } from '../probe/select-provider.js';
 import { probeSystem, type SystemFacts } from '../probe/system.js';
 import { detectStaircase } from '../staircase/detect.js';
-import { chooseModel, describeArchitecture, parseTokenRange, type ModelChoice } from './model-choice.js';
+import { chooseModel, chooseSweepModel, describeArchitecture, describeShape, parseTokenRange, type ModelChoice } from './model-choice.js';
+import { checkYourModel, standInVerdict, type YourModelCheck } from './validate/match-model.js';
 import { builtinModelIds } from '../models/architectures.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { validateFullModel, validationCounts, type FullModelValidation } from './full-model.js';
 import { formatRawTimingsCsv } from './raw-timings.js';
 import { decideStrategy, decideStrategyForDevice, estimatedIterations, type StrategyDecision, type SweepStrategy } from './strategy.js';
-import { CancelledError, UserError } from '../errors.js';
+import { CancelledError, UserError, errorText } from '../errors.js';
 import { summarizeDeviceStates, type DeviceStateSummary } from '../measure/device-state.js';
 import { openDeviceMonitor, type DeviceMonitor } from '../probe/native/device-monitor.js';
 import type { NativeFacts } from '../probe/native/native-probe.js';
@@ -97,6 +98,8 @@ export interface ProfileExtras {
   reference: { tokens: number; medianMs: number; driftPct: number };
   strategy: StrategyDecision;
   fullModel?: FullModelValidation;
+  /** a stand-in's sweep: the user's export and the image-input stand-in timed at full tokens, for how far the stand-in is */
+  yourModel?: YourModelCheck;
   /** why the sweep stopped early, when it failed */
   failure?: string;
   sweep: { passes: number; visits: number; wallMs: number; seed: number; stoppingRule: StoppingRule; surveyPoints: number };
@@ -115,9 +118,17 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     options.onNote?.(text);
   };
   const runtime = options.backend ?? 'ort';
-  const choice = runtime === 'torch' ? chooseTorchModel(options.model) : chooseModel(options.model);
+  const choice = runtime === 'torch' ? chooseTorchModel(options.model) : await chooseSweepModel(options.model);
   const arch = choice.kind === 'builtin' ? choice.arch : undefined;
-  const range = parseTokenRange(options.tokens, arch?.tokens, arch?.id ?? options.model);
+  const standIn = choice.kind === 'builtin' ? choice.standIn : undefined;
+  const range = parseTokenRange(options.tokens, arch?.tokens, standIn ? `${path.basename(standIn.file)} (${arch?.id})` : (arch?.id ?? options.model));
+  if (standIn && arch) {
+    note(
+      `${path.basename(standIn.file)} is image-input; sweeping the synthetic ViT of its shape: ${describeShape(arch)}` +
+        ' (`edgetune match` times the stand-in against your export; this sweep times both once at full tokens)',
+    );
+    standIn.differences.forEach((difference) => note(`stand-in: ${difference}`));
+  }
   if (choice.kind !== 'builtin' && options.tokens === undefined) {
     note(`sweeping ${range.from}:${range.to} tokens (pass --tokens to match your model's count)`);
   }
@@ -273,6 +284,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   } finally {
     await closeBackends();
   }
+  const yourModel = standIn && sweep.complete && !options.signal?.aborted ? await timeYourModel(standIn.file, selection, { ...options, batch, seed, system, progress, note }) : undefined;
 
   if (!sweep.complete && sweep.points.length === 0) {
     if (sweep.failure) throw sweep.failure;
@@ -309,6 +321,7 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
     reference: { tokens: sweep.referenceTokens, medianMs: sweep.referenceMs, driftPct: sweep.referenceDriftPct },
     strategy: decision,
     fullModel,
+    ...(yourModel ? { yourModel } : {}),
     sweep: {
       passes,
       visits: sweep.visits.length,
@@ -325,6 +338,46 @@ export async function runSweepJob(options: SweepJobOptions): Promise<SweepJobRes
   };
   const rawTimingsCsv = formatRawTimingsCsv([{ workload: sweepsBlock ? 'block' : 'model', visits: sweep.visits }, ...validationVisits]);
   return { profile, rawTimingsCsv, failure: sweep.failure };
+}
+
+/**
+ * The user's export and the image-input stand-in, timed once at full tokens in a few shuffled rounds:
+ * the profile then says how far the swept stand-in is from the real model on this device. A failure
+ * here (an op the provider lacks, a fixed batch) is noted, never fatal: the sweep is what was asked for.
+ */
+async function timeYourModel(
+  file: string,
+  selection: ProviderSelection | undefined,
+  context: Pick<SweepJobOptions, 'rule' | 'intraOpThreads' | 'signal'> & { batch: number; seed: number; system: SystemFacts; progress: (progress: JobProgress) => void; note: (text: string) => void },
+): Promise<YourModelCheck | undefined> {
+  const name = path.basename(file);
+  if (!selection) {
+    context.note(`${name} itself was not timed: that runs in onnxruntime (\`edgetune match ${name}\`)`);
+    return undefined;
+  }
+  context.progress({ phase: 'validate', stage: 'timing your model', done: 0, total: 1, detail: name });
+  try {
+    const check = await checkYourModel({
+      model: file,
+      ep: selection.ep,
+      selection,
+      system: context.system,
+      batch: context.batch,
+      seed: context.seed,
+      rule: context.rule,
+      intraOpThreads: context.intraOpThreads,
+      signal: context.signal,
+      onProgress: (p) => context.progress({ phase: 'validate', stage: 'timing your model', done: p.done, total: p.total, detail: `${p.stage} · ${p.detail}` }),
+    });
+    if (check.model && check.standIn && check.standInOverModel) {
+      context.note(`${name} at full tokens: ${check.model.medianMs.toFixed(2)} ms, its image-input stand-in ${check.standIn.medianMs.toFixed(2)} ms; ${standInVerdict(check.standInOverModel)}`);
+    }
+    return check;
+  } catch (error) {
+    if (error instanceof CancelledError) return undefined;
+    context.note(`${name} itself was not timed: ${errorText(error)}${error instanceof UserError && error.fix ? ` (${error.fix})` : ''}`);
+    return undefined;
+  }
 }
 
 export function deviceSummary(system: SystemFacts): Record<string, unknown> {
@@ -344,7 +397,10 @@ function modelSummary(choice: SweptModel, sweepsBlock: boolean): Record<string, 
   if (choice.kind === 'file') return { file: choice.path, part: 'model' };
   if (choice.kind === 'torch-module') return { module: choice.spec, part: 'model' };
   if (choice.kind === 'torchscript') return { file: choice.path, format: 'torchscript', part: 'model' };
-  return { ...describeArchitecture(choice.arch), part: sweepsBlock ? 'block' : 'encoder' };
+  const part = sweepsBlock ? 'block' : 'encoder';
+  // A stand-in's record carries its whole architecture: `edgetune validate` builds the pruned graphs from it.
+  if (choice.standIn) return { file: choice.standIn.file, standIn: true, ...describeArchitecture(choice.arch), architecture: { ...choice.arch }, part };
+  return { ...describeArchitecture(choice.arch), part };
 }
 
 /** The PyTorch backend runs built-in models, `module:factory` specs and TorchScript files. */
@@ -362,7 +418,7 @@ function chooseTorchModel(model: string): SweptModel {
 }
 
 function onnxSource(choice: SweptModel, part: 'block' | 'encoder', seed: number): ModelSource {
-  if (choice.kind === 'builtin') return { kind: 'builtin', id: choice.arch.id, part, seed };
+  if (choice.kind === 'builtin') return { kind: 'builtin', id: choice.arch.id, ...(choice.standIn ? { arch: choice.arch } : {}), part, seed };
   if (choice.kind === 'file') return { kind: 'file', path: choice.path };
   throw new UserError('bad-model', `${choice.kind === 'torchscript' ? choice.path : choice.spec} is a PyTorch model`, 'use --backend torch for it');
 }

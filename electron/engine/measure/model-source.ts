@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
-import { resolveModel } from '../models/architectures.js';
+import { resolveModel, type VitArchitecture } from '../models/architectures.js';
 import { buildVitOnnx } from '../models/vit-onnx.js';
-import { findTokenInput, } from '../models/inspect.js';
+import { findTokenInput } from '../models/inspect.js';
 import { readOnnxSummary } from '../models/onnx/reader.js';
 
-/** Where a timed model comes from: a built-in architecture (built in memory) or a user's file. */
+/**
+ * Where a timed model comes from: a synthetic ViT built in memory, or a user's file. The synthetic
+ * ViT is a built-in (`id`), or any architecture EdgeTune can build (`arch`, plain data so it crosses
+ * to the worker): the stand-in for a user's image-input export.
+ */
 export type ModelSource =
-  | { kind: 'builtin'; id: string; part: 'block' | 'encoder'; blocks?: number; seed: number }
+  | { kind: 'builtin'; id: string; arch?: VitArchitecture; part: 'block' | 'encoder'; blocks?: number; seed: number }
   | { kind: 'file'; path: string };
 
 export interface LoadedModel {
@@ -19,13 +23,13 @@ export interface LoadedModel {
 
 export async function loadModel(source: ModelSource): Promise<LoadedModel> {
   if (source.kind === 'builtin') {
-    const arch = resolveModel(source.id);
+    const arch = source.arch ?? resolveModel(source.id);
     const built = buildVitOnnx(arch, { part: source.part, seed: source.seed, blocks: source.blocks, blockOutput: 'mean' });
     return {
       bytes: built.bytes,
       inputName: built.inputName,
       width: built.width,
-      description: { id: arch.id, part: source.part, blocks: source.blocks ?? (source.part === 'block' ? 1 : arch.depth), seed: source.seed, output: built.outputName },
+      description: { id: arch.id, ...(source.arch ? { architecture: source.arch } : {}), part: source.part, blocks: source.blocks ?? (source.part === 'block' ? 1 : arch.depth), seed: source.seed, output: built.outputName },
     };
   }
   let bytes: Uint8Array;

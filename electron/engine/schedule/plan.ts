@@ -21,7 +21,7 @@ export interface PlanScheduleInput {
   accuracySource?: string;
   /** weight of latency in POMT's utility (default 0.5) */
   alpha?: number;
-  /** 0-based layer at which tokens are removed (default 3, the released code's) */
+  /** 0-based layer at which tokens are removed (default 3, the released code's, or the last layer of a shallower network) */
   layer?: number;
   /** the minimal move removes at most this share of the tokens (default 0.1) */
   maxRemoveFraction?: number;
@@ -102,11 +102,13 @@ export function planSchedule(input: PlanScheduleInput): Schedule {
   const model = latencyModel(input.curve);
   const depth = input.curve.depth;
   const alpha = requireNumber(input.alpha ?? 0.5, (v) => v >= 0 && v <= 1, 'alpha-invalid', `alpha must be between 0 and 1, not ${input.alpha}`, 'pass --alpha 0.5 (0 = accuracy only, 1 = latency only)');
+  // The released code cuts at layer 3; a shallower network cuts at its last layer instead.
+  const defaultLayer = Math.max(0, Math.min(3, depth - 1));
   const layer = requireNumber(
-    input.layer ?? 3,
+    input.layer ?? defaultLayer,
     (v) => Number.isInteger(v) && v >= 0 && v < depth,
     'layer-invalid',
-    `the pruning layer must be a whole number from 0 to ${depth - 1} (the network has ${depth} layers), not ${input.layer ?? 3}`,
+    `the pruning layer must be a whole number from 0 to ${depth - 1} (the network has ${depth} layers), not ${input.layer ?? defaultLayer}`,
     `pass a layer below ${depth}`,
   );
   const maxRemoveFraction = requireNumber(

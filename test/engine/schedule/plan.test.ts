@@ -23,6 +23,12 @@ const base: PlanScheduleInput = {
 
 
 describe('planSchedule', () => {
+  it("cuts at layer 3 by default, or at a shallower network's last layer", () => {
+    expect(planSchedule(base).layers).toEqual([{ layer: 3, remove: 5 }]);
+    const shallow = planSchedule({ ...base, curve: { ...curve, depth: 2 } });
+    expect(shallow.layers).toEqual([{ layer: 1, remove: 5 }]);
+  });
+
   it('writes a schedule.json that validates, with the minimal move by default', () => {
     const schedule = planSchedule(base);
     expect(scheduleSchema.safeParse(JSON.parse(JSON.stringify(schedule))).success).toBe(true);

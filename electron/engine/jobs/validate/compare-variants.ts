@@ -26,6 +26,8 @@ export interface CompareVariantsInput {
   rule: StoppingRule;
   intraOpThreads?: number;
   predictor?: VariantPredictor;
+  /** graphs timed in the same rounds that are not variants of the ViT (a user's own export), after the variants */
+  references?: ReferenceGraph[];
   signal?: AbortSignal;
   onProgress?: (progress: { stage: string; done: number; total: number; detail: string }) => void;
 }
@@ -57,6 +59,27 @@ export interface MeasuredVariant {
   anchoredErrorPct?: number;
 }
 
+export interface ReferenceGraph {
+  key: string;
+  label: string;
+  recipe: GraphRecipe;
+}
+
+/** A reference graph's times beside the baseline's; it has no token budget or prediction. */
+export interface MeasuredReference {
+  key: string;
+  label: string;
+  /** null when no round reached it */
+  medianMs: number | null;
+  p10Ms: number | null;
+  p90Ms: number | null;
+  iqrMs: number | null;
+  samples: number;
+  roundMediansMs: number[];
+  /** baseline ÷ this graph, per round, as for the variants: below 1 is slower than the baseline */
+  speedup: RoundRatio | null;
+}
+
 export interface PredictionSummary {
   source: string;
   unit: 'block' | 'model';
@@ -68,7 +91,9 @@ export interface PredictionSummary {
 
 export interface VariantComparison {
   variants: MeasuredVariant[];
+  references: MeasuredReference[];
   prediction: PredictionSummary | null;
+  /** graph indices in `rounds` are the variants', then the references' */
   rounds: RoundsResult;
   backend: BackendDescription;
   rawTimingsCsv: string;
@@ -81,10 +106,12 @@ export function graphRecipe(arch: VitArchitecture, variant: ValidationVariant, s
 
 export async function compareVariants(input: CompareVariantsInput): Promise<VariantComparison> {
   const { variants, onProgress } = input;
+  const references = input.references ?? [];
+  const keys = [...variants.map((variant) => variant.key), ...references.map((reference) => reference.key)];
   const backend = await WorkerBackend.start({
     kind: 'graphs',
     options: {
-      graphs: variants.map((variant) => graphRecipe(input.arch, variant, input.seed)),
+      graphs: [...variants.map((variant) => graphRecipe(input.arch, variant, input.seed)), ...references.map((reference) => reference.recipe)],
       ep: input.ep,
       batch: input.batch,
       seed: input.seed,
@@ -95,13 +122,13 @@ export async function compareVariants(input: CompareVariantsInput): Promise<Vari
   try {
     rounds = await measureInRounds({
       backend,
-      count: variants.length,
+      count: keys.length,
       rounds: input.rounds,
       rule: input.rule,
       seed: input.seed,
       signal: input.signal,
       onVisit: ({ done, total, round, graph, firstVisit }) =>
-        onProgress?.({ stage: `round ${round + 1}/${input.rounds}`, done, total, detail: `${firstVisit ? 'building ' : ''}${variants[graph].key}` }),
+        onProgress?.({ stage: `round ${round + 1}/${input.rounds}`, done, total, detail: `${firstVisit ? 'building ' : ''}${keys[graph]}` }),
     });
   } finally {
     await backend.close();
@@ -114,6 +141,7 @@ export async function compareVariants(input: CompareVariantsInput): Promise<Vari
   const anchored = errors((variant) => variant.anchoredErrorPct);
   return {
     variants: measured,
+    references: references.map((reference, index) => measuredReference(reference, variants.length + index, rounds)),
     prediction: input.predictor
       ? {
           source: input.predictor.source,
@@ -126,8 +154,23 @@ export async function compareVariants(input: CompareVariantsInput): Promise<Vari
     rounds,
     backend: backend.describe(),
     rawTimingsCsv: formatRawTimingsCsv(
-      variants.map((variant, index) => ({ workload: variant.key, visits: rounds.visits.filter((entry) => entry.graph === index).map((entry) => entry.visit) })),
+      keys.map((key, index) => ({ workload: key, visits: rounds.visits.filter((entry) => entry.graph === index).map((entry) => entry.visit) })),
     ),
+  };
+}
+
+function measuredReference(reference: ReferenceGraph, index: number, rounds: RoundsResult): MeasuredReference {
+  const times = graphTimes(rounds.visits, index);
+  return {
+    key: reference.key,
+    label: reference.label,
+    medianMs: times?.medianMs ?? null,
+    p10Ms: times?.p10Ms ?? null,
+    p90Ms: times?.p90Ms ?? null,
+    iqrMs: times?.iqrMs ?? null,
+    samples: times?.samples ?? 0,
+    roundMediansMs: times?.roundMediansMs ?? [],
+    speedup: roundRatio(rounds.visits, 0, index),
   };
 }
 

@@ -167,22 +167,54 @@ export async function runModelMatch(options: MatchModelOptions): Promise<MatchRe
   return { document, rawTimingsCsv, failure: measured.failure };
 }
 
+/** How far a sweep's stand-in is from the user's export, timed here at the export's full token count. */
+export interface YourModelCheck {
+  file: string;
+  /** the export as it is, image in, logits out */
+  model: TimedModel | null;
+  /** the image-input synthetic ViT of its architecture: the swept graph plus patch embedding and head */
+  standIn: TimedModel | null;
+  /** stand-in ÷ model, per round */
+  standInOverModel: RoundRatio | null;
+  /** 100 · (stand-in / model − 1), from the per-round median */
+  latencyErrorPct: number | null;
+  rounds: { planned: number; done: number };
+  complete: boolean;
+}
+
+/** `edgetune match`'s comparison in a few rounds, as a sweep of the stand-in records it. */
+export async function checkYourModel(options: MatchModelOptions): Promise<YourModelCheck> {
+  const { document } = await runModelMatch({ ...options, rounds: options.rounds ?? 3, onNote: undefined });
+  return {
+    file: document.model.file,
+    model: document.measured.model,
+    standIn: document.measured.standIn,
+    standInOverModel: document.standInOverModel,
+    latencyErrorPct: document.latencyErrorPct,
+    rounds: { planned: document.rounds.planned, done: document.rounds.done },
+    complete: document.complete,
+  };
+}
+
+/** "the synthetic stand-in takes 1.043× your model's time (rounds …): +4.3 %, so it stands in closely" */
+export function standInVerdict(ratio: RoundRatio): string {
+  const errorPct = 100 * (ratio.median - 1);
+  const how = Math.abs(errorPct) <= CLOSE_PCT ? 'closely' : Math.abs(errorPct) <= ROUGH_PCT ? 'roughly' : 'poorly';
+  return (
+    `the synthetic stand-in takes ${ratio.median.toFixed(3)}× your model's time (rounds ${ratio.q25.toFixed(3)}–${ratio.q75.toFixed(3)}): ` +
+    `${errorPct >= 0 ? '+' : ''}${errorPct.toFixed(1)} %, so it stands in ${how}` +
+    (how === 'poorly' ? ' (the export computes something else, e.g. fused attention kernels or extra ops: trust its own timings over the stand-in\'s)' : '')
+  );
+}
+
 export function matchVerdict(file: string, builtin: string | null, arch: VitArchitecture, ratio: RoundRatio | null): string[] {
   const shape = `depth ${arch.depth}, width ${arch.width}, ${arch.heads} heads, MLP ratio ${arch.mlpRatio}, ${arch.patchSize}-pixel patches, ${arch.tokens} tokens`;
   const lines = [`${file} reads as a ViT (${arch.family} family): ${shape}${builtin ? `, the shape of the built-in ${builtin}` : '; no built-in has this shape'}`];
-  if (ratio) {
-    const errorPct = 100 * (ratio.median - 1);
-    const how = Math.abs(errorPct) <= CLOSE_PCT ? 'closely' : Math.abs(errorPct) <= ROUGH_PCT ? 'roughly' : 'poorly';
-    lines.push(
-      `the synthetic stand-in takes ${ratio.median.toFixed(3)}× your model's time (rounds ${ratio.q25.toFixed(3)}–${ratio.q75.toFixed(3)}): ` +
-        `${errorPct >= 0 ? '+' : ''}${errorPct.toFixed(1)} %, so it stands in ${how}` +
-        (how === 'poorly' ? ' (the export computes something else, e.g. fused attention kernels or extra ops: trust its own timings over the stand-in\'s)' : ''),
-    );
-  }
+  if (ratio) lines.push(standInVerdict(ratio));
   lines.push(
     builtin
       ? `next: \`edgetune tune --model ${builtin}\` sweeps and schedules that shape, \`edgetune validate --schedule <run>/schedule.json\` checks the schedule`
-      : 'next: sweep the nearest built-in (`edgetune models`), or a token-input export of your blocks (`edgetune sweep --model blocks.onnx`)',
+      : `next: \`edgetune tune --model ${file}\` sweeps and schedules this stand-in, \`edgetune validate --schedule <run>/schedule.json\` checks the schedule beside your model`,
   );
   return lines;
 }

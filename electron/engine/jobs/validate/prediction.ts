@@ -15,6 +15,8 @@ export interface VariantPredictor {
   /** 'block' (one block swept, whole network fitted) or 'model' */
   unit: 'block' | 'model';
   predictMs: (counts: readonly LayerTokenCount[]) => number;
+  /** the token counts the profile measured: predictions outside them are refused, not extrapolated */
+  tokenRange: { from: number; to: number };
   /** what makes the prediction less comparable with this run, one sentence each */
   caveats: string[];
 }
@@ -29,5 +31,6 @@ export function profilePredictor(loaded: LoadedProfile, arch: VitArchitecture, r
   if (profile.batch !== run.batch) caveats.push(`the profile was measured at batch ${profile.batch}, this run at batch ${run.batch}`);
   if (!profile.complete) caveats.push('the profile is incomplete (its sweep was cancelled)');
   if (profile.unit === 'block' && !profile.fullModel) caveats.push('the profile times one block with no whole-model fit: predictions leave out the head and per-run cost');
-  return { source: loaded.source, unit: profile.unit ?? 'model', predictMs: (counts) => predictLayerCountsMs(model, counts, arch), caveats };
+  const tokenRange = { from: model.tokens[0], to: model.tokens[model.tokens.length - 1] };
+  return { source: loaded.source, unit: profile.unit ?? 'model', predictMs: (counts) => predictLayerCountsMs(model, counts, arch), tokenRange, caveats };
 }

@@ -1,9 +1,13 @@
 /**
  * `edgetune validate`: does a schedule hold on this device? The schedule's POMT graph, the unpruned
  * encoder, and Top-K and ToMe at the schedule's token budget, timed end to end in shuffled rounds,
- * each beside what the schedule's profile predicted.
+ * each beside what the schedule's profile predicted. For a schedule of a stand-in (a user's
+ * image-input export swept as the synthetic ViT of its shape), the export itself is timed in the
+ * same rounds, as it is, beside the synthetic baseline.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { scheduleSchema, type Schedule } from '../../contracts/schedule.js';
 import { CancelledError, UserError } from '../../errors.js';
 import type { ExecutionProviderChoice } from '../../measure/execution-providers.js';
@@ -11,9 +15,13 @@ import { DEFAULT_STOPPING_RULE, type StoppingRule } from '../../measure/stopping
 import { selectProvider, type ProviderSelection } from '../../probe/select-provider.js';
 import { probeSystem, type SystemFacts } from '../../probe/system.js';
 import type { LoadedProfile } from '../load-profile.js';
+import { matchVitArchitecture } from '../../models/match-vit.js';
+import { readOnnxFile } from '../../models/onnx/reader.js';
+import type { VitArchitecture } from '../../models/architectures.js';
 import { describeArchitecture } from '../model-choice.js';
 import { deviceSummary } from '../sweep-job.js';
-import { compareVariants, type MeasuredVariant, type PredictionSummary } from './compare-variants.js';
+import { standInVerdict } from './match-model.js';
+import { compareVariants, type MeasuredReference, type MeasuredVariant, type PredictionSummary, type ReferenceGraph } from './compare-variants.js';
 import { profilePredictor } from './prediction.js';
 import type { RoundRatio } from './rounds.js';
 import { planVariants, scheduleArchitecture, type BudgetMatch } from './variants.js';
@@ -66,6 +74,8 @@ export interface ValidationDocument {
   };
   matching: { by: BudgetMatch; notes: string[] };
   variants: MeasuredVariant[];
+  /** a stand-in's schedule: the user's export as it is (image in), timed in the same rounds */
+  yourModel?: MeasuredReference & { file: string };
   prediction: PredictionSummary | null;
   /** the verdict in sentences, most important first */
   verdict: string[];
@@ -128,10 +138,23 @@ export async function runValidation(options: ValidateScheduleOptions): Promise<V
   predictor?.caveats.forEach((caveat) => note(`prediction: ${caveat}`));
   const plan = planVariants(arch, schedule, { matchBy: options.matchBy, predictMs: predictor?.predictMs });
   plan.matching.forEach((line) => note(`matched budget: ${line}`));
+  const counts = plan.variants.flatMap((variant) => variant.counts.flatMap((count) => [count.attentionTokens, count.mlpTokens]));
+  const predictsEveryVariant = predictor !== undefined && Math.min(...counts) >= predictor.tokenRange.from && Math.max(...counts) <= predictor.tokenRange.to;
+  if (predictor && !predictsEveryVariant) {
+    note(
+      `no predictions: the profile measured ${predictor.tokenRange.from}–${predictor.tokenRange.to} tokens, the variants run at ${Math.min(...counts)}–${Math.max(...counts)}, ` +
+        `and EdgeTune does not extrapolate (sweep --tokens 1:${arch.tokens} to compare with predictions)`,
+    );
+  }
   if (schedule.layers.every((layer) => layer.remove === 0)) {
     note('the schedule keeps every token: its graph is the baseline\'s, so their difference shows the noise of this run');
   }
 
+  const standInFile = options.model === undefined ? standInOf(schedule.model) : undefined;
+  const yourModel = standInFile ? await yourModelGraph(standInFile, arch, batch, note) : undefined;
+  if (yourModel && schedule.baselineTokens !== arch.tokens) {
+    note(`your model runs all its ${arch.tokens} tokens; the schedule's baseline runs ${schedule.baselineTokens}, so their times differ by more than the stand-in's error`);
+  }
   progress({ stage: 'loading', done: 0, total: 1, detail: `starting onnxruntime on ${selection.ep}` });
   const comparison = await compareVariants({
     arch,
@@ -142,10 +165,13 @@ export async function runValidation(options: ValidateScheduleOptions): Promise<V
     rounds,
     rule,
     intraOpThreads: options.intraOpThreads,
-    predictor,
+    predictor: predictsEveryVariant ? predictor : undefined,
+    references: yourModel ? [yourModel.graph] : [],
     signal: options.signal,
     onProgress: progress,
   });
+  const timedYourModel = yourModel && comparison.references[0] ? { file: yourModel.file, ...comparison.references[0] } : undefined;
+  const graphKeys = [...plan.variants.map((variant) => variant.key), ...(yourModel ? [yourModel.graph.key] : [])];
   const { rounds: measured } = comparison;
   if (measured.visits.length === 0) {
     if (measured.failure) throw measured.failure;
@@ -162,7 +188,7 @@ export async function runValidation(options: ValidateScheduleOptions): Promise<V
     device: deviceSummary(system),
     ep: selection.ep,
     batch,
-    model: describeArchitecture(arch),
+    model: { ...describeArchitecture(arch), ...(standInFile ? { file: standInFile, standIn: true } : {}) },
     schedule: {
       source: options.scheduleSource ?? null,
       method: schedule.method,
@@ -175,14 +201,15 @@ export async function runValidation(options: ValidateScheduleOptions): Promise<V
     },
     matching: { by: plan.matchedBy, notes: plan.matching },
     variants: comparison.variants,
+    ...(timedYourModel ? { yourModel: timedYourModel } : {}),
     prediction: comparison.prediction,
-    verdict: verdictLines(comparison.variants, comparison.prediction),
+    verdict: [...verdictLines(comparison.variants, comparison.prediction), ...(timedYourModel ? [yourModelLine(timedYourModel)] : [])],
     rounds: {
       planned: rounds,
       done: measured.roundsDone,
       seed,
       stoppingRule: rule,
-      orders: measured.orders.map((order) => order.map((index) => plan.variants[index].key)),
+      orders: measured.orders.map((order) => order.map((index) => graphKeys[index])),
     },
     backend: { ...comparison.backend },
     wallMs: Date.now() - startedAt,
@@ -190,6 +217,52 @@ export async function runValidation(options: ValidateScheduleOptions): Promise<V
     ...(measured.failure ? { failure: measured.failure.message } : {}),
   };
   return { document, rawTimingsCsv: comparison.rawTimingsCsv, failure: measured.failure };
+}
+
+const YOUR_MODEL_KEY = 'your-model';
+
+/** The export a schedule's model stands in for, when it was swept as a stand-in. */
+function standInOf(model: Schedule['model']): string | undefined {
+  return typeof model === 'object' && model.standIn === true && typeof model.file === 'string' ? model.file : undefined;
+}
+
+/**
+ * The user's export, when it is still there and reads as the shape its stand-in was built with.
+ * Anything else is a note: the pruned variants are the verdict, this row only puts them in context.
+ */
+async function yourModelGraph(file: string, arch: VitArchitecture, batch: number, note: (text: string) => void): Promise<{ file: string; graph: ReferenceGraph } | undefined> {
+  const name = path.basename(file);
+  const skip = (why: string) => {
+    note(`your model is not timed beside the synthetic baseline: ${why}`);
+    return undefined;
+  };
+  if (!existsSync(file)) return skip(`${file} is not there any more`);
+  let match;
+  try {
+    match = matchVitArchitecture(await readOnnxFile(file), name);
+  } catch (error) {
+    return skip(`${name} could not be read: ${(error as Error).message}`);
+  }
+  const changed = (['depth', 'width', 'heads', 'mlpRatio', 'patchSize', 'imageSize'] as const).filter((key) => arch[key] !== match.architecture[key]);
+  if (changed.length > 0) return skip(`${name} no longer has the shape the schedule records (${changed.join(', ')} differ)`);
+  if (match.input.batch !== null && match.input.batch !== batch) return skip(`${name} was exported for batch ${match.input.batch} only, not batch ${batch}`);
+  const size = match.architecture.imageSize;
+  return {
+    file,
+    graph: {
+      key: YOUR_MODEL_KEY,
+      label: `your model: ${name}`,
+      recipe: { kind: 'file', path: file, inputName: match.input.name, inputDims: [3, size, size] },
+    },
+  };
+}
+
+/** How the export compares with the synthetic baseline it was swept as. */
+function yourModelLine(timed: MeasuredReference & { file: string }): string {
+  const name = path.basename(timed.file);
+  if (!timed.speedup || timed.medianMs === null) return `your model (${name}): not measured (the run stopped before reaching it)`;
+  // baseline ÷ your model is the stand-in's time over the model's, as `edgetune match` reports it
+  return `your model (${name}, as exported: image in) took ${timed.medianMs.toFixed(2)} ms at full tokens beside the synthetic baseline: ${standInVerdict(timed.speedup)}`;
 }
 
 /** "×1.042 (rounds 1.031–1.050)" */

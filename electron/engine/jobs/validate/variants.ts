@@ -8,7 +8,7 @@
  * predicted latency. Either way r is the whole number that comes closest, smaller r on a tie; r = 0
  * would be the baseline again, so such a variant is left out and the reason noted.
  */
-import type { Schedule } from '../../contracts/schedule.js';
+import { scheduleArchitectureSchema, type Schedule } from '../../contracts/schedule.js';
 import { UserError } from '../../errors.js';
 import { builtinModelIds, resolveModel, type VitArchitecture } from '../../models/architectures.js';
 import { layerTokenCounts, tomeMergeLimit, type LayerTokenCount, type PruneMethod, type TokenReduction } from '../../prune/index.js';
@@ -42,16 +42,35 @@ export interface VariantPlan {
   matching: string[];
 }
 
-/** The built-in architecture a schedule was made for; schedules for model files are refused, saying what works. */
+/**
+ * The architecture a schedule was made for: a built-in, or the one its model record carries (the
+ * stand-in for an image-input export). Schedules for token-input model files are refused, saying what works.
+ */
 export function scheduleArchitecture(schedule: Pick<Schedule, 'model'>, override?: string): VitArchitecture {
   if (override !== undefined) return resolveModel(override);
   const model = schedule.model;
-  const supported = `validation builds the pruned graphs itself from a built-in architecture (${builtinModelIds.join(', ')})`;
+  if (typeof model === 'object' && model.architecture !== undefined) {
+    const parsed = scheduleArchitectureSchema.safeParse(model.architecture);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new UserError(
+        'schedule-invalid',
+        `the schedule's model.architecture is not one EdgeTune can build: ${['architecture', ...issue.path].join('.')}: ${issue.message}`,
+        'make the schedule again from the sweep of your model (`edgetune schedule --profile <run>`), or pass --model <built-in id>',
+      );
+    }
+    const { id, family, depth, width, heads, mlpRatio, patchSize, imageSize, tokens, classes, layerScale } = parsed.data;
+    if (width % heads !== 0) {
+      throw new UserError('schedule-invalid', `the schedule's model.architecture has width ${width}, not divisible by its ${heads} heads`, 'make the schedule again from the sweep of your model, or pass --model <built-in id>');
+    }
+    return { id, family, depth, width, heads, mlpRatio, patchSize, imageSize, tokens, classes, layerScale };
+  }
+  const supported = `validation builds the pruned graphs itself from a built-in architecture (${builtinModelIds.join(', ')}) or the architecture a sweep of an image-input ViT export records`;
   if (typeof model === 'object' && typeof model.file === 'string') {
     throw new UserError(
       'schedule-model-file',
       `the schedule was made for the model file ${model.file}: ${supported}, and cannot insert token pruning into a file's graph`,
-      'run `edgetune match <your-model.onnx>` to see which built-in has its shape, then sweep and schedule that built-in; or pass --model <built-in id> to validate this schedule on one',
+      'run `edgetune match <your-model.onnx>` to check EdgeTune reads your image-input ViT export, then `edgetune tune --model <your-model.onnx>` (its schedule records the architecture); or pass --model <built-in id> to validate this schedule on one',
     );
   }
   const id = typeof model === 'object' && typeof model.id === 'string' ? model.id : undefined;
