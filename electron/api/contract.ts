@@ -12,17 +12,24 @@
  *
  * This module must load in a browser: it imports zod and the engine's zod-only contracts, never Node.
  *
- * Planned entries, added here as their engine jobs land (never before):
- *   startValidate   (jobs/validate*: time the pruned model end to end against the baseline, Top-K, ToMe)
- *   startVittm      (jobs/vittm*: ViTTM vs ViT compared on this device, memory × process grid)
- *   startAlign      (jobs/align*: evolutionary search over a diffusion model's initial noise)
- *   PyTorch / TensorRT backends: `backend` (ort | torch | trt), `device`, `dtype`, `cudaGraphs` on
- *                   startSweep / startTune, mirroring `edgetune sweep`'s flags, once committed
+ * Entries are added here as their engine jobs land, never before: the renderer shows a page only
+ * when getInfo lists its functions. Request fields mirror the `edgetune` command's flags (camelCase)
+ * and take the same defaults.
  */
 import { z } from 'zod';
 import { profileSchema } from '../engine/contracts/profile.js';
 import { scheduleMethodSchema, scheduleSchema } from '../engine/contracts/schedule.js';
 import { EXECUTION_PROVIDERS } from '../engine/measure/execution-providers.js';
+import {
+  alignAlgorithmSchema,
+  alignDocumentSchema,
+  candidateRecordSchema,
+  generationSummarySchema,
+  matchDocumentSchema,
+  validationDocumentSchema,
+  vittmCompareDocumentSchema,
+  vittmGridDocumentSchema,
+} from './documents.js';
 
 // ---------------------------------------------------------------- identifiers
 
@@ -76,10 +83,17 @@ export const sweepStrategySchema = z.enum(['auto', 'block', 'whole']);
 
 const empty = z.strictObject({});
 
+/** The runtime that times a sweep (`--backend`): onnxruntime, PyTorch, or TensorRT's trtexec. */
+export const sweepBackendSchema = z.enum(['ort', 'torch', 'trt']);
+export const torchDeviceChoiceSchema = z.enum(['auto', 'cpu', 'cuda', 'mps']);
+export const precisionSchema = z.enum(['fp32', 'fp16', 'bf16']);
+
 /** Same options and defaults as `edgetune sweep` (see its --help). */
 export const sweepOptionsShape = {
-  /** built-in id (listModels) or the path of an ONNX file on the machine running the engine */
+  /** built-in id (listModels) or the path of an ONNX file on the machine running the engine; with backend torch also module:factory or a TorchScript .pt */
   model: z.string().min(1).max(1000),
+  backend: sweepBackendSchema.default('ort'),
+  /** onnxruntime's provider (backend ort only) */
   ep: executionProviderChoiceSchema.default('auto'),
   /** when the named provider does not work here: use the best one that does */
   fallback: z.boolean().default(false),
@@ -93,7 +107,42 @@ export const sweepOptionsShape = {
   threads: z.number().int().min(1).max(1024).optional(),
   smCount: z.number().int().min(1).max(100_000).optional(),
   seed: z.number().int().min(0).optional(),
+  /** PyTorch's device (backend torch; default auto: CUDA, else MPS, else the CPU) */
+  device: torchDeviceChoiceSchema.optional(),
+  /** PyTorch and TensorRT precision (default fp32) */
+  dtype: precisionSchema.optional(),
+  /** PyTorch: one CUDA graph per token count; TensorRT: trtexec --useCudaGraph */
+  cudaGraphs: z.boolean().default(false),
+  /** the python that runs the PyTorch backend, on the engine's machine */
+  python: z.string().min(1).max(1000).optional(),
+  /** TensorRT's trtexec, on the engine's machine */
+  trtexec: z.string().min(1).max(1000).optional(),
+  /** token width of your own PyTorch model, when it has no embed_dim attribute */
+  width: z.number().int().min(1).max(65_536).optional(),
 };
+
+type SweepOptionsOutput = z.output<z.ZodObject<typeof sweepOptionsShape>>;
+
+/** As `edgetune sweep` refuses them: a flag that the chosen runtime would ignore is an error, not a surprise. */
+function checkRuntimeOptions(request: SweepOptionsOutput, context: z.core.$RefinementCtx): void {
+  const misplaced = (field: string, hint: string) => context.addIssue({ code: 'custom', path: [field], message: `does not apply to backend ${request.backend}: ${hint}` });
+  const { backend } = request;
+  if (backend !== 'ort') {
+    if (request.ep !== 'auto') misplaced('ep', "onnxruntime's provider; PyTorch takes device, TensorRT always runs on CUDA");
+    if (request.fallback) misplaced('fallback', "onnxruntime's provider fallback");
+  }
+  if (backend !== 'torch') {
+    for (const field of ['device', 'python', 'width'] as const) if (request[field] !== undefined) misplaced(field, 'a PyTorch setting: use backend torch');
+  }
+  if (backend === 'ort') {
+    if (request.dtype !== undefined) misplaced('dtype', 'a PyTorch and TensorRT setting (onnxruntime runs the fp32 graph)');
+    if (request.cudaGraphs) misplaced('cudaGraphs', 'a PyTorch and TensorRT setting');
+  }
+  if (backend !== 'trt' && request.trtexec !== undefined) misplaced('trtexec', 'a TensorRT setting: use backend trt');
+  if (backend === 'torch' && request.cudaGraphs && request.device !== undefined && request.device !== 'auto' && request.device !== 'cuda') {
+    context.addIssue({ code: 'custom', path: ['cudaGraphs'], message: `CUDA graphs need a CUDA device, not ${request.device}` });
+  }
+}
 
 /** Same options and defaults as `edgetune schedule`. */
 export const scheduleOptionsShape = {
@@ -112,9 +161,133 @@ export const scheduleOptionsShape = {
   depth: z.number().int().min(1).max(1000).optional(),
 };
 
+/** What every end-to-end measurement job takes, as `edgetune validate`, `match` and `vittm` do. */
+const measureOptionsShape = {
+  ep: executionProviderChoiceSchema.default('auto'),
+  fallback: z.boolean().default(false),
+  batch: z.number().int().min(1).max(4096).default(1),
+  /** onnxruntime intra-op threads (default: onnxruntime's choice) */
+  threads: z.number().int().min(1).max(1024).optional(),
+  /** seeds weights, inputs and the visiting order */
+  seed: z.number().int().min(0).default(1),
+};
+
+/** A path on the machine running the engine (the desktop, or the edge box `edgetune serve` runs on). */
+const enginePathSchema = z.string().min(1).max(1000);
+
+/** `edgetune validate --match`: how Top-K's and ToMe's r is chosen against the schedule's budget. */
+export const budgetMatchSchema = z.enum(['token-layers', 'predicted']);
+
+/**
+ * `edgetune validate`: the schedule comes from `schedule` (a document, e.g. one computed on the
+ * Schedule page and not saved), else `schedulePath`, else the run's schedule.json; the profile for
+ * predictions from `profilePath`, else the run's profile.json, else the one beside `schedulePath`.
+ */
+export const validateRequestSchema = z
+  .strictObject({
+    runId: runIdSchema.optional(),
+    schedule: scheduleSchema.optional(),
+    schedulePath: enginePathSchema.optional(),
+    profilePath: enginePathSchema.optional(),
+    /** a built-in id, for schedules that do not name one (made from a CSV profile) */
+    model: z.string().min(1).max(100).optional(),
+    match: budgetMatchSchema.default('token-layers'),
+    rounds: z.number().int().min(1).max(1000).default(5),
+    ...measureOptionsShape,
+  })
+  .refine((request) => request.runId !== undefined || request.schedule !== undefined || request.schedulePath !== undefined, {
+    message: 'name the schedule: runId (a run holding schedule.json), schedule (the document) or schedulePath',
+    path: ['runId'],
+  })
+  .refine((request) => request.schedule === undefined || request.schedulePath === undefined, {
+    message: 'give the schedule once: either schedule or schedulePath',
+    path: ['schedulePath'],
+  });
+
+/** ViTTM patch sizes, memory/process (`--patches`): 16/32 is 196 memory + 49 process tokens at 224 px. */
+export const vittmPatchSettingSchema = z.enum(['16/32', '28/28']);
+const vittmIdSchema = z.string().min(1).max(40);
+
+/** `edgetune vittm compare`: `vit[i]` is the ViT for `vittm[i]` (default: the same size with 16-pixel patches). */
+export const vittmCompareRequestSchema = z
+  .strictObject({
+    vittm: z.array(vittmIdSchema).min(1).max(8).default(['vittm-b']),
+    vit: z.array(vittmIdSchema).min(1).max(8).optional(),
+    patches: vittmPatchSettingSchema.optional(),
+    /** also time the ViT's token-input encoder at this count: a number, 'macs' (the ViTTM's MACs), 'process' or 'none' */
+    prunedTokens: z.union([z.number().int().min(1).max(100_000), z.enum(['macs', 'process', 'none'])]).default('macs'),
+    rounds: z.number().int().min(1).max(1000).default(5),
+    ...measureOptionsShape,
+  })
+  .refine((request) => request.vit === undefined || request.vit.length === request.vittm.length, {
+    message: 'give one ViT per ViTTM, in the same order, or leave vit out',
+    path: ['vit'],
+  });
+
+/** `edgetune vittm grid`: token lists as the CLI takes them, counts and ranges A:B or A:B:STEP. */
+export const vittmGridRequestSchema = z.strictObject({
+  vittm: vittmIdSchema.default('vittm-s'),
+  /** process token counts (default 16:64:8) */
+  process: z.string().min(1).max(500).optional(),
+  /** memory token counts (default 49,100,196) */
+  memory: z.string().min(1).max(500).optional(),
+  passes: z.number().int().min(1).max(50).default(2),
+  patches: vittmPatchSettingSchema.optional(),
+  ...measureOptionsShape,
+});
+
+/** An align run's budget: the first limit reached ends it (`--steps`, `--images`, `--time`). */
+const alignBudgetShape = {
+  /** generations */
+  steps: z.number().int().min(1).max(100_000).optional(),
+  /** images evaluated */
+  images: z.number().int().min(1).max(10_000_000).optional(),
+  timeSeconds: z.number().positive().max(7 * 24 * 3600).optional(),
+};
+
+/** How an align run uses onnxruntime; a continued run may pick another provider than it started on. */
+const alignRuntimeShape = {
+  ep: executionProviderChoiceSchema.default('auto'),
+  fallback: z.boolean().default(false),
+  threads: z.number().int().min(1).max(1024).optional(),
+};
+
+/** `edgetune align`; without a budget: 16 generations or 150 s, whichever comes first. */
+export const alignRequestSchema = z.strictObject({
+  /** 'default' (the shipped model) or a model folder on the engine's machine: EdgeTune (model.json) or Stable Diffusion ONNX (model_index.json) */
+  model: enginePathSchema.default('default'),
+  /** what a Stable Diffusion folder should draw; unconditional models ignore it */
+  prompt: z.string().max(2000).optional(),
+  negativePrompt: z.string().max(2000).optional(),
+  /** the reward spec (listAlignOptions has the grammar), e.g. jpeg-size, brightness=0.7 */
+  reward: z.string().trim().min(1).max(500).default('jpeg-size'),
+  algorithm: alignAlgorithmSchema.default('cosyne'),
+  ...alignBudgetShape,
+  /** candidates per generation (default: the algorithm's) */
+  populationSize: z.number().int().min(1).max(4096).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** keep every candidate on the Gaussian shell (norm √d) */
+  shell: z.boolean().default(false),
+  /** denoising steps per image (default: the model's) */
+  denoiseSteps: z.number().int().min(1).max(1000).optional(),
+  sampler: z.enum(['ddim', 'euler']).optional(),
+  /** images per model call */
+  batch: z.number().int().min(1).max(1024).optional(),
+  /** classifier-free guidance, Stable Diffusion only */
+  guidance: z.number().min(0).max(100).optional(),
+  ...alignRuntimeShape,
+});
+
+/**
+ * "Continue from here": the run's search goes on from its last checkpoint with the run's own
+ * settings; each limit given is added to what the run has spent (steps: 5 = five more generations).
+ * Without one, it finishes the budget it was started with.
+ */
+export const continueAlignRequestSchema = z.strictObject({ runId: runIdSchema, ...alignBudgetShape, ...alignRuntimeShape });
+
 export const jobStartedSchema = z.object({ jobId: jobIdSchema, runId: runIdSchema });
 
-export const jobKindSchema = z.enum(['sweep', 'tune']);
+export const jobKindSchema = z.enum(['sweep', 'tune', 'validate', 'match', 'vittm-compare', 'vittm-grid', 'align']);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
 export const jobProgressSchema = z.object({
@@ -152,6 +325,8 @@ const providerStatusSchema = z.looseObject({
   nativeLog: z.array(z.string()).optional(),
 });
 
+const backendStatusSchema = z.looseObject({ available: z.boolean(), reason: z.string().optional(), fix: z.string().optional() });
+
 /** `edgetune probe --json`; the fields the UI shows are typed, the rest passes through. */
 export const probeResultSchema = z.looseObject({
   schema: z.string(),
@@ -167,6 +342,18 @@ export const probeResultSchema = z.looseObject({
   onnxruntime: z.object({ version: z.string(), providers: z.array(providerStatusSchema) }),
   /** the native addon's GPU facts (Vulkan, CUDA driver, NVML, Jetson), as `edgetune probe --json` prints them */
   native: z.record(z.string(), z.unknown()).optional(),
+  /** the other runtimes a sweep can time with (backend torch | trt); absent in probes saved before they existed */
+  backends: z
+    .looseObject({
+      torch: backendStatusSchema.extend({
+        python: z.string().optional(),
+        torch: z.string().optional(),
+        cuda: z.looseObject({ available: z.boolean(), reason: z.string().nullable().optional() }).optional(),
+        mps: z.looseObject({ available: z.boolean() }).optional(),
+      }),
+      tensorrt: backendStatusSchema.extend({ trtexec: z.string().optional(), version: z.string().optional() }),
+    })
+    .optional(),
   bestProvider: z.string(),
 });
 export type ProbeResult = z.infer<typeof probeResultSchema>;
@@ -185,6 +372,10 @@ export const modelListingSchema = z.looseObject({
   processTokens: z.number().optional(),
 });
 
+/** The documents a run folder can hold, by the names `getRun` gives them. */
+export const runDocumentNameSchema = z.enum(['profile', 'schedule', 'probe', 'validation', 'match', 'vittmCompare', 'vittmGrid', 'align']);
+export type RunDocumentName = z.infer<typeof runDocumentNameSchema>;
+
 export const runSummarySchema = z.object({
   runId: runIdSchema,
   /** what made it: 'tune' | 'sweep' | 'schedule' | 'bench', more as jobs land */
@@ -196,6 +387,8 @@ export const runSummarySchema = z.object({
   message: z.string().optional(),
   /** the job writing it, while one is */
   jobId: jobIdSchema.optional(),
+  /** which documents its folder holds (their files exist; getRun says whether they parse) */
+  documents: z.array(runDocumentNameSchema).optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
@@ -210,6 +403,12 @@ export const runDetailSchema = z.object({
     profile: profileSchema.optional(),
     schedule: scheduleSchema.optional(),
     probe: probeResultSchema.optional(),
+    validation: validationDocumentSchema.optional(),
+    match: matchDocumentSchema.optional(),
+    vittmCompare: vittmCompareDocumentSchema.optional(),
+    vittmGrid: vittmGridDocumentSchema.optional(),
+    /** align.json; each generation's candidates are in generations/<k>/candidates.json (readRunFile) */
+    align: alignDocumentSchema.optional(),
   }),
   /** documents present but unreadable, in words */
   problems: z.array(z.string()),
@@ -245,16 +444,16 @@ export const apiFunctions = {
       functions: z.array(z.string()),
     }),
   ),
-  /** this machine and which onnxruntime providers really work here (takes a few seconds) */
-  probe: entry(empty, probeResultSchema),
+  /** this machine, which onnxruntime providers really work here, and the PyTorch and TensorRT backends (takes a few seconds) */
+  probe: entry(z.strictObject({ python: enginePathSchema.optional(), trtexec: enginePathSchema.optional() }), probeResultSchema),
   /** built-in ViT and ViTTM architectures */
   listModels: entry(empty, z.object({ models: z.array(modelListingSchema) })),
 
   /** latency vs tokens → run with profile.json, profile.csv, raw-timings.csv */
-  startSweep: entry(z.strictObject(sweepOptionsShape), jobStartedSchema),
+  startSweep: entry(z.strictObject(sweepOptionsShape).superRefine(checkRuntimeOptions), jobStartedSchema),
   /** probe + sweep + schedule → run with probe.json, profile.*, raw-timings.csv, schedule.json */
   startTune: entry(
-    z.strictObject({ ...sweepOptionsShape, ...scheduleOptionsShape, model: sweepOptionsShape.model.default('vit-b16') }),
+    z.strictObject({ ...sweepOptionsShape, ...scheduleOptionsShape, model: sweepOptionsShape.model.default('vit-b16') }).superRefine(checkRuntimeOptions),
     jobStartedSchema,
   ),
   /** asks a running job to stop; it ends with a job-cancelled event once its partial results are saved */
@@ -267,6 +466,42 @@ export const apiFunctions = {
     z.strictObject({ runId: runIdSchema, ...scheduleOptionsShape, save: z.boolean().default(false) }),
     z.object({ schedule: scheduleSchema, savedAs: runFileNameSchema.optional() }),
   ),
+
+  /** a schedule checked here: its pruned model, Top-K and ToMe at its budget and the baseline, end to end → run with validation.json */
+  startValidate: entry(validateRequestSchema, jobStartedSchema),
+  /** your own ViT export (timm/DeiT ONNX on the engine's machine) beside the synthetic ViT of its shape → run with match.json */
+  startMatch: entry(z.strictObject({ model: enginePathSchema, rounds: z.number().int().min(1).max(1000).default(5), ...measureOptionsShape }), jobStartedSchema),
+  /** ViTTM vs ViT (and a pruned ViT) end to end: latency ratios beside MAC ratios → run with vittm-compare.json */
+  startVittmCompare: entry(vittmCompareRequestSchema, jobStartedSchema),
+  /** one ViTTM at every memory × process token count → run with vittm-grid.json */
+  startVittmGrid: entry(vittmGridRequestSchema, jobStartedSchema),
+
+  /** what an align run can be asked for: rewards and their grammar, algorithms, the default model and budget */
+  listAlignOptions: entry(
+    empty,
+    z.object({
+      rewards: z.array(
+        z.object({
+          name: z.string(),
+          aliases: z.array(z.string()),
+          /** what the number is, with its unit or range */
+          description: z.string(),
+          defaultDirection: z.enum(['min', 'max']),
+          favours: z.object({ min: z.string(), max: z.string() }),
+        }),
+      ),
+      /** the reward spec's grammar, one rule a line */
+      rewardGrammar: z.array(z.string()),
+      rewardExamples: z.array(z.object({ spec: z.string(), meaning: z.string() })),
+      algorithms: z.array(z.object({ name: alignAlgorithmSchema, description: z.string(), populationSize: z.string(), lineage: z.string() })),
+      defaultModel: z.object({ name: z.string(), installed: z.boolean(), reason: z.string().optional(), fix: z.string().optional() }),
+      defaults: z.object({ reward: z.string(), algorithm: alignAlgorithmSchema, steps: z.number(), timeSeconds: z.number(), seed: z.number() }),
+    }),
+  ),
+  /** evolutionary search over a diffusion model's initial noise → run with align.json, generations/<k>/*.png and candidates.json */
+  startAlign: entry(alignRequestSchema, jobStartedSchema),
+  /** continues an align run from its last generation with more budget; the job writes into the same run */
+  continueAlign: entry(continueAlignRequestSchema, jobStartedSchema),
 
   /** every run on disk, newest first */
   listRuns: entry(empty, z.object({ runsRoot: z.string(), runs: z.array(runSummarySchema) })),
@@ -299,11 +534,7 @@ export const apiEventSchema = z.discriminatedUnion('type', [
   jobEvent('job-progress', { kind: jobKindSchema, progress: jobProgressSchema }),
   /** something the user should know, in words (provider fell back, machine drifted, strategy chosen…) */
   jobEvent('job-note', { text: z.string() }),
-  /**
-   * one stay at one token count just measured: plot it live; the final profile (getRun after
-   * job-done) replaces these. Emitted once the engine's runSweepJob forwards `onVisit` to runSweep
-   * (requested); until then a live chart has only job-progress and fills in at job-done.
-   */
+  /** one stay at one token count just measured: plot it live; the final profile (getRun after job-done) replaces these */
   jobEvent('sweep-visit', {
     tokens: z.number().int(),
     pass: z.number().int(),
@@ -312,6 +543,11 @@ export const apiEventSchema = z.discriminatedUnion('type', [
     medianMs: z.number(),
     samples: z.number().int(),
   }),
+  /**
+   * an align run finished a generation: its summary (the fitness chart's point) and its candidates
+   * with their images and lineage (the gallery); the images are served by readRunFile as base64 PNG
+   */
+  jobEvent('align-generation', { runId: runIdSchema, summary: generationSummarySchema, lineageNote: z.string(), candidates: z.array(candidateRecordSchema) }),
   jobEvent('job-done', { kind: jobKindSchema, runId: runIdSchema, status: z.enum(['complete', 'incomplete']) }),
   jobEvent('job-failed', { kind: jobKindSchema, runId: runIdSchema, error: apiErrorSchema }),
   /** the run keeps what was measured before the cancel (profile marked incomplete) when there was anything */

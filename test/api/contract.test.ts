@@ -8,9 +8,19 @@ import {
   apiEventSchema,
   apiFunctions,
   ipcChannel,
+  precisionSchema,
   runFileNameSchema,
   runIdSchema,
+  sweepBackendSchema,
+  torchDeviceChoiceSchema,
+  vittmPatchSettingSchema,
 } from '../../electron/api/contract.js';
+import { alignAlgorithmSchema } from '../../electron/api/documents.js';
+import { algorithmNames } from '../../electron/engine/align/index.js';
+import { SAMPLERS } from '../../electron/engine/diffusion/index.js';
+import { SWEEP_BACKENDS } from '../../electron/engine/jobs/sweep-job.js';
+import { TORCH_DEVICES, TORCH_DTYPES } from '../../electron/engine/measure/torch-protocol.js';
+import { vittmPatchSettings } from '../../electron/engine/models/vittm/architectures.js';
 
 const apiFolder = path.resolve(__dirname, '../../electron/api');
 
@@ -44,14 +54,64 @@ describe('the API contract', () => {
       const graph = runtimeImportGraph(path.join(apiFolder, entry));
       const bare = [...graph.values()].flat().filter((specifier) => !specifier.startsWith('.'));
       expect(new Set(bare), entry).toEqual(new Set(['zod']));
-      for (const file of graph.keys()) expect(file, entry).toMatch(/electron\/(api\/(contract|client)|engine\/(contracts\/\w+|measure\/execution-providers))\.ts$/);
+      for (const file of graph.keys()) expect(file, entry).toMatch(/electron\/(api\/(contract|documents|client)|engine\/(contracts\/\w+|measure\/execution-providers))\.ts$/);
     }
   });
 
   it('fills in the same defaults as the CLI', () => {
-    expect(apiFunctions.startSweep.request.parse({ model: 'vit-b16' })).toEqual({ model: 'vit-b16', ep: 'auto', fallback: false, batch: 1, strategy: 'auto', validate: true });
-    expect(apiFunctions.startTune.request.parse({})).toMatchObject({ model: 'vit-b16', alpha: 0.5, layer: 3, maxRemoveFraction: 0.1, method: 'pomt' });
+    expect(apiFunctions.startSweep.request.parse({ model: 'vit-b16' })).toEqual({
+      model: 'vit-b16',
+      backend: 'ort',
+      ep: 'auto',
+      fallback: false,
+      batch: 1,
+      strategy: 'auto',
+      validate: true,
+      cudaGraphs: false,
+    });
+    expect(apiFunctions.startTune.request.parse({})).toMatchObject({ model: 'vit-b16', backend: 'ort', alpha: 0.5, layer: 3, maxRemoveFraction: 0.1, method: 'pomt' });
     expect(apiFunctions.probe.request.safeParse({ extra: 1 }).success).toBe(false);
+    expect(apiFunctions.startValidate.request.parse({ runId: 'r' })).toMatchObject({ match: 'token-layers', rounds: 5, ep: 'auto', batch: 1, seed: 1 });
+    expect(apiFunctions.startVittmCompare.request.parse({})).toMatchObject({ vittm: ['vittm-b'], prunedTokens: 'macs', rounds: 5 });
+    expect(apiFunctions.startVittmGrid.request.parse({})).toMatchObject({ vittm: 'vittm-s', passes: 2 });
+    expect(apiFunctions.startAlign.request.parse({})).toEqual({ model: 'default', reward: 'jpeg-size', algorithm: 'cosyne', seed: 1, shell: false, ep: 'auto', fallback: false });
+    expect(apiFunctions.continueAlign.request.parse({ runId: 'r', steps: 5 })).toEqual({ runId: 'r', steps: 5, ep: 'auto', fallback: false });
+  });
+
+  it('refuses, as the CLI does, options the chosen runtime would ignore', () => {
+    const issues = (request: unknown) => {
+      const parsed = apiFunctions.startSweep.request.safeParse(request);
+      return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.'));
+    };
+    expect(issues({ model: 'vit-b16', backend: 'torch', device: 'cuda', dtype: 'fp16', cudaGraphs: true, python: '/usr/bin/python3' })).toEqual([]);
+    expect(issues({ model: 'vit-b16', backend: 'trt', dtype: 'fp16', trtexec: '/usr/src/tensorrt/bin/trtexec' })).toEqual([]);
+    expect(issues({ model: 'vit-b16', backend: 'torch', ep: 'cuda', trtexec: 'x' }).sort()).toEqual(['ep', 'trtexec']);
+    expect(issues({ model: 'vit-b16', dtype: 'fp16', cudaGraphs: true, device: 'cpu' }).sort()).toEqual(['cudaGraphs', 'device', 'dtype']);
+    expect(issues({ model: 'vit-b16', backend: 'torch', device: 'cpu', cudaGraphs: true })).toEqual(['cudaGraphs']);
+    expect(apiFunctions.startTune.request.safeParse({ backend: 'trt', width: 384 }).success).toBe(false);
+  });
+
+  it('says which schedule to validate, and pairs ViTs with ViTTMs one to one', () => {
+    const validate = apiFunctions.startValidate.request.safeParse({ rounds: 1 });
+    expect(validate.success).toBe(false);
+    expect(validate.error?.issues[0]).toMatchObject({ path: ['runId'], message: expect.stringContaining('name the schedule') });
+    expect(apiFunctions.startValidate.request.safeParse({ schedulePath: '/a/schedule.json', schedule: {} }).success).toBe(false);
+    const pairs = apiFunctions.startVittmCompare.request.safeParse({ vittm: ['vittm-b', 'vittm-s'], vit: ['vit-b16'] });
+    expect(pairs.error?.issues[0].path).toEqual(['vit']);
+    expect(apiFunctions.startVittmCompare.request.safeParse({ prunedTokens: 82 }).success).toBe(true);
+    expect(apiFunctions.startVittmCompare.request.safeParse({ prunedTokens: 'half' }).success).toBe(false);
+    expect(apiFunctions.startAlign.request.safeParse({ algorithm: 'cma-es' }).success).toBe(false);
+    expect(apiFunctions.startAlign.request.safeParse({ steps: 0 }).success).toBe(false);
+    expect(apiFunctions.startAlign.request.safeParse({ reward: '   ' }).success).toBe(false);
+  });
+
+  it("repeats the engine's own lists: runtimes, precisions, ViTTM patches, align algorithms and samplers", () => {
+    expect(sweepBackendSchema.options).toEqual([...SWEEP_BACKENDS]);
+    expect(torchDeviceChoiceSchema.options).toEqual(['auto', ...TORCH_DEVICES]);
+    expect(precisionSchema.options).toEqual([...TORCH_DTYPES]);
+    expect(vittmPatchSettingSchema.options).toEqual(Object.keys(vittmPatchSettings));
+    expect(alignAlgorithmSchema.options).toEqual([...algorithmNames]);
+    expect(apiFunctions.startAlign.request.shape.sampler.unwrap().options).toEqual([...SAMPLERS]);
   });
 
   it('run ids and file names cannot leave the runs folder', () => {
@@ -69,6 +129,32 @@ describe('the API contract', () => {
       { type: 'job-note', jobId: 'job-1', text: 'strategy: one block' },
       { type: 'sweep-visit', jobId: 'job-1', tokens: 99, pass: 0, phase: 'survey', isReference: false, medianMs: 4.2, samples: 12 },
       { type: 'job-done', jobId: 'job-1', kind: 'tune', runId: 'r', status: 'complete' },
+      { type: 'job-done', jobId: 'job-2', kind: 'align', runId: 'r', status: 'incomplete' },
+      {
+        type: 'align-generation',
+        jobId: 'job-2',
+        runId: 'r',
+        summary: {
+          generation: 1,
+          images: 24,
+          imagesTotal: 40,
+          bestReward: 1157,
+          bestCandidate: 15,
+          meanReward: 1174.3,
+          medianReward: 1174,
+          bestSoFar: { generation: 1, candidate: 15, genomeHash: 'abc', reward: 1157, violation: 0 },
+          improved: true,
+          invalid: 0,
+          infeasible: 0,
+          events: [],
+          timing: { wallMs: 120, pipelineMs: 100, rewardMs: 10, searchMs: 2, filesMs: 8 },
+          rssBytes: 1,
+          peakRssBytes: 2,
+          candidates: 'generations/1/candidates.json',
+        },
+        lineageNote: 'crossover children name both parents',
+        candidates: [{ index: 0, genomeHash: 'abc', image: 'generations/1/000-abc.png', reward: 1157, violation: 0, operator: 'crossover', parents: ['x', 'y'], cut: 12 }],
+      },
       { type: 'job-failed', jobId: 'job-1', kind: 'sweep', runId: 'r', error: { code: 'ep-unavailable', message: 'webgpu does not work here', fix: 'use --ep cpu' } },
       { type: 'job-cancelled', jobId: 'job-1', kind: 'sweep', runId: 'r' },
       { type: 'engine-status', state: 'restarting', message: 'the engine process stopped unexpectedly' },

@@ -17,12 +17,27 @@ describe('run browser', () => {
   mkdirSync(path.join(root, 'newer'));
   writeFileSync(path.join(root, 'newer', 'run.json'), runRecord('tune', '2026-02-01T00:00:00.000Z'));
   mkdirSync(path.join(root, 'not-a-run'));
+  mkdirSync(path.join(root, 'aligned'));
+  writeFileSync(path.join(root, 'aligned', 'run.json'), runRecord('align', '2025-12-01T00:00:00.000Z'));
+  writeFileSync(path.join(root, 'aligned', 'align.json'), JSON.stringify({ schema: 'edgetune/align@1', status: 'complete' }));
+  writeFileSync(path.join(root, 'aligned', 'validation.json'), '{not json');
   writeFileSync(path.join(root, 'secret.txt'), 'outside every run');
   symlinkSync(path.join(root, 'secret.txt'), path.join(root, 'older', 'escape.txt'));
 
   it('lists runs newest first and skips folders that are not runs', async () => {
-    expect((await listRuns(root)).map((run) => run.runId)).toEqual(['newer', 'older']);
+    expect((await listRuns(root)).map((run) => run.runId)).toEqual(['newer', 'older', 'aligned']);
     expect(await listRuns(path.join(root, 'missing'))).toEqual([]);
+  });
+
+  it('says which documents each run holds, whether or not they parse', async () => {
+    const documents = Object.fromEntries((await listRuns(root)).map((run) => [run.runId, run.documents]));
+    expect(documents).toEqual({ newer: [], older: ['profile'], aligned: ['validation', 'align'] });
+  });
+
+  it('names each unreadable document of a run, and gives the readable ones', async () => {
+    const run = await getRun(root, 'aligned');
+    expect(run.documents).toEqual({});
+    expect(run.problems).toEqual([expect.stringMatching(/^validation\.json cannot be read: /), expect.stringMatching(/^align\.json does not match its schema/)]);
   });
 
   it('opens a run: its files (subfolders included, links left out) and what is wrong with its documents', async () => {
@@ -45,6 +60,6 @@ describe('run browser', () => {
     await expect(deleteRun(root, 'not-a-run')).rejects.toMatchObject({ code: 'run-not-found' });
     await expect(deleteRun(root, '..')).rejects.toMatchObject({ code: 'run-not-found' });
     await deleteRun(root, 'newer');
-    expect((await listRuns(root)).map((run) => run.runId)).toEqual(['older']);
+    expect((await listRuns(root)).map((run) => run.runId)).toEqual(['older', 'aligned']);
   });
 });

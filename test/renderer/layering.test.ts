@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 const rendererRoot = path.resolve(__dirname, '../../renderer/src');
 const repoRoot = path.resolve(__dirname, '../..');
 
-/** What the browser bundle may load from electron/: the contract, its client and the engine's zod-only contracts. */
-const BROWSER_SAFE = [/^electron\/api\/contract$/, /^electron\/api\/client$/, /^electron\/engine\/contracts\/[a-z-]+$/];
+/** What the browser bundle may load from electron/: the contract, its documents, its client and the engine's zod-only contracts. */
+const BROWSER_SAFE = [/^electron\/api\/contract$/, /^electron\/api\/documents$/, /^electron\/api\/client$/, /^electron\/engine\/contracts\/[a-z-]+$/];
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {

@@ -4,13 +4,15 @@ import { PAGES, availablePages, parseRoute, routeHash } from '../../renderer/src
 
 describe('pages', () => {
   it('shows every page when the engine offers the whole contract', () => {
-    expect(availablePages(API_FUNCTIONS).map((page) => page.id)).toEqual(['device', 'sweep', 'schedule', 'models', 'runs']);
+    expect(availablePages(API_FUNCTIONS).map((page) => page.id)).toEqual(['device', 'sweep', 'schedule', 'models', 'align', 'runs']);
   });
 
   it('hides a page whose functions the engine does not offer', () => {
     const withoutSchedules = API_FUNCTIONS.filter((name) => name !== 'createSchedule');
     expect(availablePages(withoutSchedules).map((page) => page.id)).not.toContain('schedule');
     expect(availablePages(['getInfo', 'listModels']).map((page) => page.id)).toEqual(['models']);
+    // An engine without alignment shows no Align page, rather than one that cannot run.
+    expect(availablePages(API_FUNCTIONS.filter((name) => name !== 'startAlign')).map((page) => page.id)).not.toContain('align');
   });
 
   it('asks only for functions the contract has', () => {
@@ -23,7 +25,8 @@ describe('pages', () => {
     expect(parseRoute(routeHash(route), PAGES)).toEqual(route);
     expect(parseRoute('#sweep', PAGES)).toEqual({ page: 'sweep' });
     expect(parseRoute('#/models', PAGES)).toEqual({ page: 'models' });
-    expect(parseRoute('#align', PAGES)).toBeUndefined();
+    expect(parseRoute('#align', PAGES)).toEqual({ page: 'align' });
+    expect(parseRoute('#nowhere', PAGES)).toBeUndefined();
     expect(parseRoute('', PAGES)).toBeUndefined();
   });
 });

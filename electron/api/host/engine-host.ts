@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { listModels } from '../../engine/models/architectures.js';
 import { listVittmModels } from '../../engine/models/vittm/architectures.js';
 import { probe } from '../../engine/probe/probe.js';
-import { defaultRunsRoot } from '../../engine/store/runs.js';
+import { defaultRunsRoot, RunFolder } from '../../engine/store/runs.js';
 import { UserError } from '../../engine/errors.js';
 import {
   API_FUNCTIONS,
@@ -20,9 +20,11 @@ import {
 } from '../contract.js';
 import { toApiError } from '../errors.js';
 import { validateCall } from '../validate.js';
+import { alignOptions, prepareAlign, prepareContinue } from './align-jobs.js';
 import { checkSweepRequest, createRun, scheduleForRun, sweepCommandLine, sweepWork, tuneWork } from './engine-jobs.js';
 import { JobRegistry } from './job-registry.js';
-import { deleteRun, getRun, listRuns, readRunFile } from './run-browser.js';
+import { prepareMatch, prepareValidate, prepareVittmCompare, prepareVittmGrid, type PreparedJob } from './measure-jobs.js';
+import { deleteRun, getRun, listRuns, readRunFile, runFolder } from './run-browser.js';
 
 export interface EngineHostOptions {
   transport: 'ipc' | 'http';
@@ -51,14 +53,29 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
   };
   const jobs = new JobRegistry(emit);
 
+  /** runs a start call is opening a job on (continueAlign loads a model first): not free, though no job writes them yet */
+  const claimed = new Set<string>();
   const refuseWhileRunning = (runId: string, doing: string) => {
     const jobId = jobs.runningJobFor(runId);
     if (jobId) throw new UserError('run-busy', `run ${runId} is being written by ${jobId}: cannot ${doing} it now`, `cancel ${jobId} (cancelJob) or wait until it ends`);
+    if (claimed.has(runId)) throw new UserError('run-busy', `run ${runId} is starting a job: cannot ${doing} it now`, 'wait until the job has started (listJobs) or ended');
+  };
+
+  const startPrepared = async (prepared: PreparedJob) => {
+    let created: Awaited<ReturnType<typeof createRun>>;
+    try {
+      created = await createRun(runsRoot, prepared.runKind, prepared.label, prepared.command);
+      for (const [name, content] of Object.entries(prepared.files ?? {})) await created.run.writeJson(name, content);
+    } catch (error) {
+      await prepared.dispose?.();
+      throw error;
+    }
+    return { jobId: jobs.start(prepared.jobKind, created.runId, created.run, prepared.work), runId: created.runId };
   };
 
   const handlers: Handlers = {
     getInfo: async () => ({ name: 'edgetune', version: options.version ?? '0.1.0', transport: options.transport, runsRoot, functions: [...API_FUNCTIONS] }),
-    probe: async () => probeResultSchema.parse(await probe()),
+    probe: async (request) => probeResultSchema.parse(await probe(request)),
     listModels: async () => ({
       models: [...listModels().map((model) => ({ ...model })), ...listVittmModels().map((model) => ({ ...model, tokens: model.memoryTokens + model.processTokens }))],
     }),
@@ -81,6 +98,28 @@ export function createEngineHost(options: EngineHostOptions): EngineHost {
     createSchedule: async ({ runId, save, ...scheduleOptions }) => {
       if (save) refuseWhileRunning(runId, 'save a schedule into');
       return scheduleForRun(runsRoot, runId, scheduleOptions, save);
+    },
+    startValidate: async (request) => startPrepared(await prepareValidate(runsRoot, request)),
+    startMatch: async (request) => startPrepared(await prepareMatch(request)),
+    startVittmCompare: async (request) => startPrepared(prepareVittmCompare(request)),
+    startVittmGrid: async (request) => startPrepared(prepareVittmGrid(request)),
+    listAlignOptions: async () => alignOptions(),
+    startAlign: async (request) => startPrepared(await prepareAlign(request)),
+    continueAlign: async (request) => {
+      const { runId } = request;
+      const folder = runFolder(runsRoot, runId);
+      refuseWhileRunning(runId, 'continue');
+      claimed.add(runId);
+      try {
+        const { work, dispose } = await prepareContinue(folder, request);
+        const run = await RunFolder.open(folder, 'align').catch(async (error: unknown) => {
+          await dispose();
+          throw error;
+        });
+        return { jobId: jobs.start('align', runId, run, work), runId };
+      } finally {
+        claimed.delete(runId);
+      }
     },
     listRuns: async () => ({
       runsRoot,

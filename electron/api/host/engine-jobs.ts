@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadedFromSweep, loadProfile } from '../../engine/jobs/load-profile.js';
 import { chooseModel, parseTokenRange } from '../../engine/jobs/model-choice.js';
+import { builtinModelIds } from '../../engine/models/architectures.js';
 import { scheduleFromProfile, type ScheduleJobOptions } from '../../engine/jobs/schedule-job.js';
 import { runSweepJob, type SweepJobOptions, type SweepJobResult } from '../../engine/jobs/sweep-job.js';
-import type { Visit } from '../../engine/measure/visit.js';
 import { probe } from '../../engine/probe/probe.js';
 import { selectProvider } from '../../engine/probe/select-provider.js';
 import { formatProfileCsv } from '../../engine/staircase/csv.js';
@@ -25,23 +25,39 @@ type SweepRequest = ApiParsedRequest<'startSweep'>;
 type TuneRequest = ApiParsedRequest<'startTune'>;
 type ScheduleOptions = Omit<ApiParsedRequest<'createSchedule'>, 'runId' | 'save'>;
 
-/** Fails before any folder is made when the model or token range is wrong. */
+/**
+ * Fails before any folder is made when the model or token range is wrong. PyTorch models of the
+ * user's own (module:factory, TorchScript files) are checked by the sweep itself, in python.
+ */
 export function checkSweepRequest(request: SweepRequest): void {
+  if (request.backend === 'torch' && !builtinModelIds.includes(request.model.trim().toLowerCase())) return;
   const choice = chooseModel(request.model);
   parseTokenRange(request.tokens, choice.kind === 'builtin' ? choice.arch.tokens : undefined, request.model);
 }
 
-/** A new run folder under the runs root; two jobs started in the same second get two folders. */
-export async function createRun(root: string, kind: RunKind, label: string, command: string[]): Promise<{ runId: string; run: RunFolder }> {
+/**
+ * A new run folder under the runs root; two jobs started in the same second get two folders.
+ * `command` may need the folder (a file the job copies into it).
+ */
+export async function createRun(
+  root: string,
+  kind: RunKind,
+  label: string,
+  command: string[] | ((folder: string) => string[]),
+): Promise<{ runId: string; run: RunFolder }> {
   const base = runFolderName(kind, label, new Date());
   let runId = base;
   for (let n = 2; existsSync(path.join(root, runId)); n += 1) runId = `${base}-${n}`;
-  return { runId, run: await RunFolder.create({ kind, label, out: path.join(root, runId), command }) };
+  const out = path.join(root, runId);
+  return { runId, run: await RunFolder.create({ kind, label, out, command: typeof command === 'function' ? command(out) : command }) };
 }
 
 /** The `edgetune` command line that would redo this job, kept in run.json. */
 export function sweepCommandLine(command: 'sweep' | 'tune', request: SweepRequest): string[] {
-  const args = [command, '--model', request.model, '--ep', request.ep, '--strategy', request.strategy, '--batch', String(request.batch)];
+  const args = [command, '--model', request.model];
+  if (request.backend === 'ort') args.push('--ep', request.ep);
+  else args.push('--backend', request.backend);
+  args.push('--strategy', request.strategy, '--batch', String(request.batch));
   if (request.tokens) args.push('--tokens', request.tokens);
   if (request.passes !== undefined) args.push('--passes', String(request.passes));
   if (request.threads !== undefined) args.push('--threads', String(request.threads));
@@ -49,6 +65,12 @@ export function sweepCommandLine(command: 'sweep' | 'tune', request: SweepReques
   if (request.seed !== undefined) args.push('--seed', String(request.seed));
   if (request.fallback) args.push('--fallback');
   if (!request.validate) args.push('--skip-validation');
+  if (request.device !== undefined) args.push('--device', request.device);
+  if (request.dtype !== undefined) args.push('--dtype', request.dtype);
+  if (request.cudaGraphs) args.push('--cuda-graphs');
+  if (request.python !== undefined) args.push('--python', request.python);
+  if (request.trtexec !== undefined) args.push('--trtexec', request.trtexec);
+  if (request.width !== undefined) args.push('--width', String(request.width));
   return args;
 }
 
@@ -62,9 +84,9 @@ export function sweepWork(run: RunFolder, request: SweepRequest): JobWork {
 export function tuneWork(run: RunFolder, request: TuneRequest): JobWork {
   return async (context) => {
     context.progress({ phase: 'probe', stage: 'probing', done: 0, total: 1, detail: 'this machine and its execution providers' });
-    const probed = await probe();
+    const probed = await probe({ python: request.python, trtexec: request.trtexec });
     await run.writeJson('probe.json', probed);
-    const selection = await selectProvider(request.ep, request.fallback, probed.onnxruntime.providers);
+    const selection = request.backend === 'ort' ? await selectProvider(request.ep, request.fallback, probed.onnxruntime.providers) : undefined;
     const sweep = await sweepIntoRun(run, { ...sweepJobOptions(request), system: probed.system, selection, native: probed.native }, context);
     if (!sweep.profile.complete) {
       context.note('cancelled during the sweep: the partial profile is saved; no schedule is made from a partial profile');
@@ -104,13 +126,18 @@ function sweepJobOptions(request: SweepRequest): SweepJobOptions {
     intraOpThreads: request.threads,
     smCount: request.smCount,
     seed: request.seed,
+    backend: request.backend,
+    device: request.device,
+    dtype: request.dtype,
+    cudaGraphs: request.cudaGraphs,
+    python: request.python,
+    trtexec: request.trtexec,
+    width: request.width,
   };
 }
 
 async function sweepIntoRun(run: RunFolder, options: SweepJobOptions, context: JobContext): Promise<SweepJobResult> {
-  // `onVisit` feeds the live chart once runSweepJob forwards it to runSweep (a one-line engine
-  // change); until then it is ignored and the chart fills in when the profile is saved.
-  const withLiveVisits: SweepJobOptions & { onVisit?: (visit: Visit) => void } = {
+  const withLiveVisits: SweepJobOptions = {
     ...options,
     signal: context.signal,
     onProgress: (progress) => context.progress(progress),

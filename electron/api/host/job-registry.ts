@@ -7,14 +7,19 @@ import { toApiError } from '../errors.js';
 /** What a job's work gets: the cancel signal and ways to report. */
 export interface JobContext {
   jobId: string;
+  /** the run folder the job writes */
+  run: RunFolder;
   signal: AbortSignal;
   progress(progress: JobProgress): void;
   note(text: string): void;
   emit(event: ApiEvent): void;
 }
 
+/** How a job's work ended, with the run's message (e.g. why an align run stopped) when it has one. */
+export type JobOutcome = 'complete' | 'incomplete' | { status: 'complete' | 'incomplete'; message: string };
+
 /** A job's work saves its files into `run` and says how it ended; throwing fails (or cancels) it. */
-export type JobWork = (context: JobContext) => Promise<'complete' | 'incomplete'>;
+export type JobWork = (context: JobContext) => Promise<JobOutcome>;
 
 interface Job {
   summary: JobSummary;
@@ -37,6 +42,7 @@ export class JobRegistry {
     const summary: JobSummary = { jobId, kind, runId, state: 'running', startedAt: new Date().toISOString() };
     const context: JobContext = {
       jobId,
+      run,
       signal: controller.signal,
       progress: (progress) => {
         summary.progress = progress;
@@ -49,8 +55,9 @@ export class JobRegistry {
       // Started on the next turn so that the caller has the jobId before the first event.
       await new Promise((resolve) => setImmediate(resolve));
       try {
-        const status = await work(context);
-        await run.finish(status);
+        const outcome = await work(context);
+        const status = typeof outcome === 'string' ? outcome : outcome.status;
+        await run.finish(status, typeof outcome === 'string' ? undefined : outcome.message);
         this.end(summary, controller.signal.aborted ? 'cancelled' : status);
       } catch (error) {
         const cancelled = error instanceof CancelledError || controller.signal.aborted;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { UserError } from '../../engine/errors.js';
 import { profileSchema } from '../../engine/contracts/profile.js';
 import { scheduleSchema } from '../../engine/contracts/schedule.js';
-import { probeResultSchema, runIdSchema, type RunDetail, type RunFileContent, type RunSummary } from '../contract.js';
+import { probeResultSchema, runIdSchema, type RunDetail, type RunDocumentName, type RunFileContent, type RunSummary } from '../contract.js';
+import { alignDocumentSchema, matchDocumentSchema, validationDocumentSchema, vittmCompareDocumentSchema, vittmGridDocumentSchema } from '../documents.js';
 import { isTextMimeType, mimeTypeOf } from './mime-types.js';
 
 /** Larger files are for the file manager, not for a JSON answer. */
@@ -22,6 +23,19 @@ const runRecordSchema = z.looseObject({
   message: z.string().optional(),
 });
 type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** Each document a run can hold: its file in the run folder and its schema. */
+const RUN_DOCUMENTS: Record<RunDocumentName, { file: string; schema: z.ZodType }> = {
+  profile: { file: 'profile.json', schema: profileSchema },
+  schedule: { file: 'schedule.json', schema: scheduleSchema },
+  probe: { file: 'probe.json', schema: probeResultSchema },
+  validation: { file: 'validation.json', schema: validationDocumentSchema },
+  match: { file: 'match.json', schema: matchDocumentSchema },
+  vittmCompare: { file: 'vittm-compare.json', schema: vittmCompareDocumentSchema },
+  vittmGrid: { file: 'vittm-grid.json', schema: vittmGridDocumentSchema },
+  align: { file: 'align.json', schema: alignDocumentSchema },
+};
+const DOCUMENT_NAMES = Object.keys(RUN_DOCUMENTS) as RunDocumentName[];
 
 function summarize(runId: string, record: RunRecord): RunSummary {
   return {
@@ -45,9 +59,12 @@ export async function listRuns(root: string): Promise<RunSummary[]> {
     throw error;
   }
   const runs = await Promise.all(
-    names.filter((name) => runIdSchema.safeParse(name).success).map(async (runId) => {
-      const record = await readRunRecord(path.join(root, runId)).catch(() => undefined);
-      return record ? summarize(runId, record) : undefined;
+    names.filter((name) => runIdSchema.safeParse(name).success).map(async (runId): Promise<RunSummary | undefined> => {
+      const folder = path.join(root, runId);
+      const record = await readRunRecord(folder).catch(() => undefined);
+      if (!record) return undefined;
+      const present = new Set(await readdir(folder).catch(() => []));
+      return { ...summarize(runId, record), documents: DOCUMENT_NAMES.filter((name) => present.has(RUN_DOCUMENTS[name].file)) };
     }),
   );
   return runs.filter((run): run is RunSummary => run !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -71,15 +88,12 @@ export async function getRun(root: string, runId: string): Promise<RunDetail> {
     }
     return undefined;
   };
-  const [profile, schedule, probe] = await Promise.all([
-    document('profile.json', profileSchema),
-    document('schedule.json', scheduleSchema),
-    document('probe.json', probeResultSchema),
-  ]);
+  const parsed = await Promise.all(DOCUMENT_NAMES.map(async (name) => [name, await document(RUN_DOCUMENTS[name].file, RUN_DOCUMENTS[name].schema)] as const));
+  const documents = Object.fromEntries(parsed.filter(([, value]) => value !== undefined));
   return {
-    run: { ...summarize(runId, record), command: record.command },
+    run: { ...summarize(runId, record), command: record.command, documents: DOCUMENT_NAMES.filter((name) => files.some((file) => file.name === RUN_DOCUMENTS[name].file)) },
     files,
-    documents: { ...(profile ? { profile } : {}), ...(schedule ? { schedule } : {}), ...(probe ? { probe } : {}) },
+    documents: documents as RunDetail['documents'],
     problems,
   };
 }

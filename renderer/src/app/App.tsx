@@ -3,6 +3,7 @@ import type { ApiEvent, ApiResponse } from '../../../electron/api/contract';
 import type { ConnectionState } from '../api/connection';
 import type { Host } from '../api/host';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { AlignPage } from '../pages/align/AlignPage';
 import { DevicePage } from '../pages/device/DevicePage';
 import { ModelsPage } from '../pages/models/ModelsPage';
 import { RunsPage } from '../pages/runs/RunsPage';
@@ -24,6 +25,8 @@ function pageContent(route: Route): ReactNode {
       return <SchedulePage key={route.param ?? ''} runId={route.param} />;
     case 'models':
       return <ModelsPage />;
+    case 'align':
+      return <AlignPage />;
     case 'runs':
       return <RunsPage runId={route.param} />;
   }

@@ -1,6 +1,6 @@
 import type { ApiFunction } from '../../../electron/api/contract';
 
-export type PageId = 'device' | 'sweep' | 'schedule' | 'models' | 'runs';
+export type PageId = 'device' | 'sweep' | 'schedule' | 'models' | 'align' | 'runs';
 
 export interface PageDefinition {
   id: PageId;
@@ -9,12 +9,13 @@ export interface PageDefinition {
   requires: readonly ApiFunction[];
 }
 
-/** In the order of the jobs users come for: know the device, sweep, schedule; then browse. */
+/** In the order of the jobs users come for: know the device, sweep, schedule, compare models, align images; then browse. */
 export const PAGES: readonly PageDefinition[] = [
   { id: 'device', title: 'Device', requires: ['probe'] },
   { id: 'sweep', title: 'Sweep', requires: ['startSweep', 'cancelJob', 'listJobs', 'listModels', 'getRun', 'readRunFile'] },
   { id: 'schedule', title: 'Schedule', requires: ['createSchedule', 'listRuns', 'getRun'] },
   { id: 'models', title: 'Models', requires: ['listModels'] },
+  { id: 'align', title: 'Align', requires: ['listAlignOptions', 'startAlign', 'cancelJob', 'listJobs', 'getRun', 'readRunFile'] },
   { id: 'runs', title: 'Runs', requires: ['listRuns', 'getRun', 'readRunFile', 'deleteRun'] },
 ];
 

@@ -1,5 +1,4 @@
-import { useApp } from '../../app/api-context';
-import { useCall } from '../../app/use-call';
+import { useProbe } from '../../app/use-probe';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes } from '../../components/format';
 import { NativeFactsPanel } from './NativeFactsPanel';
@@ -7,8 +6,7 @@ import { ProviderTable } from './ProviderTable';
 import type { NativeFacts } from '../../../../electron/engine/probe/native/native-probe';
 
 export function DevicePage() {
-  const { api } = useApp();
-  const probe = useCall(() => api.probe({}), [api]);
+  const probe = useProbe();
   const result = probe.value;
   return (
     <>
@@ -56,12 +54,51 @@ export function DevicePage() {
             </p>
             <ProviderTable providers={result.onnxruntime.providers} />
           </section>
+          {result.backends ? (
+            <section className="panel" aria-labelledby="device-runtimes">
+              <h2 id="device-runtimes">Other runtimes</h2>
+              <p>Sweeps can time a model in PyTorch or TensorRT instead of onnxruntime where these work.</p>
+              <dl className="facts" data-testid="runtime-facts">
+                <dt>PyTorch</dt>
+                <dd>
+                  {result.backends.torch.available ? (
+                    <>
+                      <span className="badge ok">works</span> torch {result.backends.torch.torch} on {result.backends.torch.python}
+                      {result.backends.torch.cuda?.available ? ', CUDA' : ''}
+                      {result.backends.torch.mps?.available ? ', MPS' : ''}
+                    </>
+                  ) : (
+                    <RuntimeMissing reason={result.backends.torch.reason} fix={result.backends.torch.fix} />
+                  )}
+                </dd>
+                <dt>TensorRT</dt>
+                <dd>
+                  {result.backends.tensorrt.available ? (
+                    <>
+                      <span className="badge ok">works</span> trtexec {result.backends.tensorrt.version ?? ''} at {result.backends.tensorrt.trtexec}
+                    </>
+                  ) : (
+                    <RuntimeMissing reason={result.backends.tensorrt.reason} fix={result.backends.tensorrt.fix} />
+                  )}
+                </dd>
+              </dl>
+            </section>
+          ) : null}
           <section className="panel" aria-labelledby="device-native">
             <h2 id="device-native">GPU facts from the native probe</h2>
             <NativeFactsPanel native={result.native as NativeFacts | undefined} />
           </section>
         </>
       ) : null}
+    </>
+  );
+}
+
+function RuntimeMissing({ reason, fix }: { reason?: string; fix?: string }) {
+  return (
+    <>
+      <span className="badge fail">not available</span> {reason ?? ''}
+      {fix ? <div className="hint">Fix: {fix}</div> : null}
     </>
   );
 }

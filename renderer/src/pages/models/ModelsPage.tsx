@@ -2,13 +2,17 @@ import { useApp } from '../../app/api-context';
 import { useCall } from '../../app/use-call';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount } from '../../components/format';
+import { MatchPanel } from './MatchPanel';
+import { VittmPanel } from './VittmPanel';
 
 /** The built-in architectures, with their sizes as `edgetune models` lists them. */
 export function ModelsPage() {
-  const { api } = useApp();
+  const { api, info } = useApp();
   const models = useCall(() => api.listModels({}), [api]);
   const listings = models.value?.models ?? [];
   const hasTokenSplit = listings.some((listing) => listing.memoryTokens !== undefined);
+  const vittms = listings.filter((listing) => listing.memoryTokens !== undefined);
+  const measuresVittm = info.functions.includes('startVittmCompare') || info.functions.includes('startVittmGrid');
   return (
     <>
       <p className="lead">
@@ -61,6 +65,8 @@ export function ModelsPage() {
           </table>
         </div>
       ) : null}
+      {measuresVittm && vittms.length > 0 ? <VittmPanel vittms={vittms} functions={info.functions} /> : null}
+      {info.functions.includes('startMatch') ? <MatchPanel /> : null}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import type { RunDetail } from '../../../../electron/api/contract';
 import { useApp } from '../../app/api-context';
 import { saveFile } from '../../app/download';
 import { useCall } from '../../app/use-call';
@@ -5,7 +6,12 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatBytes, formatDate } from '../../components/format';
 import { RunFileButton } from '../../components/RunFileButton';
 import { ProfilePanel } from '../../profile/ProfilePanel';
+import { MatchView } from '../../match/MatchView';
 import { ScheduleSummary } from '../../schedule/ScheduleSummary';
+import { ValidationView } from '../../validate/ValidationView';
+import { VittmCompareView } from '../../vittm/VittmCompareView';
+import { VittmGridView } from '../../vittm/VittmGridView';
+import { SavedAlignRun } from './SavedAlignRun';
 
 /** One run opened: what made it, its files, and its documents rendered (profile, schedule, probe). */
 export function RunDetailPanel({ runId, onClose }: { runId: string; onClose: () => void }) {
@@ -74,6 +80,44 @@ export function RunDetailPanel({ runId, onClose }: { runId: string; onClose: () 
               </div>
             </>
           ) : null}
+          {run.documents.validation ? (
+            <>
+              <h3>Validation on the device</h3>
+              <div className="panel">
+                <ValidationView document={run.documents.validation} />
+              </div>
+            </>
+          ) : null}
+          {run.documents.match ? (
+            <>
+              <h3>Your model against its stand-in</h3>
+              <div className="panel">
+                <MatchView document={run.documents.match} />
+              </div>
+            </>
+          ) : null}
+          {run.documents.vittmCompare ? (
+            <>
+              <h3>ViTTM against ViT</h3>
+              <div className="panel">
+                <VittmCompareView document={run.documents.vittmCompare} />
+              </div>
+            </>
+          ) : null}
+          {run.documents.vittmGrid ? (
+            <>
+              <h3>ViTTM memory × process grid</h3>
+              <div className="panel">
+                <VittmGridView document={run.documents.vittmGrid} />
+              </div>
+            </>
+          ) : null}
+          {run.documents.align ? (
+            <>
+              <h3>Alignment</h3>
+              <SavedAlignRun runId={runId} document={run.documents.align} running={run.run.status === 'running'} />
+            </>
+          ) : null}
           {run.documents.probe ? (
             <>
               <h3>Device</h3>
@@ -84,33 +128,49 @@ export function RunDetailPanel({ runId, onClose }: { runId: string; onClose: () 
             </>
           ) : null}
           <h3>Files</h3>
-          <table>
-            <caption className="visually-hidden">Files in this run</caption>
-            <thead>
-              <tr>
-                <th scope="col">file</th>
-                <th scope="col" className="number">size</th>
-                <th scope="col">
-                  <span className="visually-hidden">download</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {run.files.map((file) => (
-                <tr key={file.name}>
-                  <td>
-                    <code>{file.name}</code>
-                  </td>
-                  <td className="number">{formatBytes(file.bytes)}</td>
-                  <td>
-                    <RunFileButton runId={runId} name={file.name} label="Download" />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {run.files.length > MANY_FILES ? (
+            <details>
+              <summary>All {run.files.length} files (an align run keeps every candidate's image)</summary>
+              <FileTable runId={runId} files={run.files} />
+            </details>
+          ) : (
+            <FileTable runId={runId} files={run.files} />
+          )}
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Beyond this many, the file list waits behind a disclosure. */
+const MANY_FILES = 30;
+
+function FileTable({ runId, files }: { runId: string; files: RunDetail['files'] }) {
+  return (
+    <table>
+      <caption className="visually-hidden">Files in this run</caption>
+      <thead>
+        <tr>
+          <th scope="col">file</th>
+          <th scope="col" className="number">size</th>
+          <th scope="col">
+            <span className="visually-hidden">download</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {files.map((file) => (
+          <tr key={file.name}>
+            <td>
+              <code>{file.name}</code>
+            </td>
+            <td className="number">{formatBytes(file.bytes)}</td>
+            <td>
+              <RunFileButton runId={runId} name={file.name} label="Download" />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

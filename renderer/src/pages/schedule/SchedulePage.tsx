@@ -7,18 +7,23 @@ import { useCall } from '../../app/use-call';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDate } from '../../components/format';
 import { ScheduleSummary } from '../../schedule/ScheduleSummary';
+import { ValidatePanel } from './ValidatePanel';
 
 type ScheduleRequest = ApiRequest<'createSchedule'>;
 type ScheduleAnswer = ApiResponse<'createSchedule'>;
 type Method = NonNullable<ScheduleRequest['method']>;
 
-/** Runs that hold a profile: sweeps and tunes that measured something. */
+/** Runs that hold a profile: sweeps and tunes that measured something (an engine that does not list documents: by kind). */
 function profileRuns(runs: ApiResponse<'listRuns'>['runs']) {
-  return runs.filter((run) => (run.kind === 'sweep' || run.kind === 'tune') && (run.status === 'complete' || run.status === 'incomplete'));
+  return runs.filter(
+    (run) =>
+      (run.documents ? run.documents.includes('profile') : run.kind === 'sweep' || run.kind === 'tune') &&
+      (run.status === 'complete' || run.status === 'incomplete'),
+  );
 }
 
 export function SchedulePage({ runId: wantedRunId }: { runId?: string }) {
-  const { api } = useApp();
+  const { api, info } = useApp();
   const id = useId();
   const runs = useCall(() => api.listRuns({}), [api]);
   const candidates = useMemo(() => profileRuns(runs.value?.runs ?? []), [runs.value]);
@@ -169,6 +174,7 @@ export function SchedulePage({ runId: wantedRunId }: { runId?: string }) {
           <ScheduleSummary schedule={answer.schedule} />
         </div>
       ) : null}
+      {runId && info.functions.includes('startValidate') ? <ValidatePanel runId={runId} schedule={answer?.schedule} /> : null}
     </>
   );
 }

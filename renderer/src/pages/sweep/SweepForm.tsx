@@ -1,8 +1,24 @@
 import { useId, useState, type FormEvent } from 'react';
-import { executionProviderChoiceSchema, type ApiRequest, type ApiResponse } from '../../../../electron/api/contract';
+import { executionProviderChoiceSchema, precisionSchema, type ApiRequest, type ApiResponse, type ProbeResult } from '../../../../electron/api/contract';
 
 export type SweepRequest = ApiRequest<'startSweep'>;
 type ModelListing = ApiResponse<'listModels'>['models'][number];
+type Backend = NonNullable<SweepRequest['backend']>;
+type TorchDevice = NonNullable<SweepRequest['device']>;
+type Precision = NonNullable<SweepRequest['dtype']>;
+
+const BACKEND_NAMES: Record<Backend, string> = { ort: 'onnxruntime', torch: 'PyTorch', trt: 'TensorRT (trtexec)' };
+
+/** The runtimes the probe found working here; onnxruntime always is. */
+export function availableBackends(backends: ProbeResult['backends']): Backend[] {
+  return ['ort', ...(backends?.torch.available ? (['torch'] as const) : []), ...(backends?.tensorrt.available ? (['trt'] as const) : [])];
+}
+
+/** PyTorch's devices the probe saw torch use. */
+function torchDevices(backends: ProbeResult['backends']): TorchDevice[] {
+  const torch = backends?.torch;
+  return ['auto', 'cpu', ...(torch?.cuda?.available ? (['cuda'] as const) : []), ...(torch?.mps?.available ? (['mps'] as const) : [])];
+}
 
 const OWN_FILE = '__file__';
 
@@ -14,6 +30,8 @@ const STRATEGY_HINTS: Record<NonNullable<SweepRequest['strategy']>, string> = {
 
 interface SweepFormProps {
   models: readonly ModelListing[];
+  /** the probe's other runtimes; the runtime choice is shown only when one of them works here */
+  backends?: ProbeResult['backends'];
   running: boolean;
   onStart: (request: SweepRequest) => void;
   onCancel: () => void;
@@ -24,8 +42,16 @@ function optionalInt(text: string): number | undefined {
 }
 
 /** The options of `edgetune sweep`, with its defaults. */
-export function SweepForm({ models, running, onStart, onCancel }: SweepFormProps) {
+export function SweepForm({ models, backends, running, onStart, onCancel }: SweepFormProps) {
   const id = useId();
+  const runtimes = availableBackends(backends);
+  const [backend, setBackend] = useState<Backend>('ort');
+  const [device, setDevice] = useState<TorchDevice>('auto');
+  const [dtype, setDtype] = useState<Precision>('fp32');
+  const [cudaGraphs, setCudaGraphs] = useState(false);
+  const [python, setPython] = useState('');
+  const [trtexec, setTrtexec] = useState('');
+  const [width, setWidth] = useState('');
   const [model, setModel] = useState('vit-b16');
   const [file, setFile] = useState('');
   const [ep, setEp] = useState<NonNullable<SweepRequest['ep']>>('auto');
@@ -40,12 +66,20 @@ export function SweepForm({ models, running, onStart, onCancel }: SweepFormProps
   const [smCount, setSmCount] = useState('');
 
   const chosen = models.find((listing) => listing.id === model);
+  // A runtime the probe no longer offers (probed again) falls back to onnxruntime.
+  const runtime = runtimes.includes(backend) ? backend : 'ort';
+  const ownModel = model === OWN_FILE;
+  const runtimeOptions = (): Partial<SweepRequest> => {
+    if (runtime === 'ort') return { ep, fallback };
+    const shared = { backend: runtime, dtype, cudaGraphs: cudaGraphs && (runtime === 'trt' || device === 'cuda' || device === 'auto') };
+    if (runtime === 'trt') return { ...shared, ...(trtexec.trim() ? { trtexec: trtexec.trim() } : {}) };
+    return { ...shared, device, ...(python.trim() ? { python: python.trim() } : {}), ...(ownModel && width.trim() ? { width: Number(width) } : {}) };
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onStart({
-      model: model === OWN_FILE ? file.trim() : model,
-      ep,
-      fallback,
+      model: ownModel ? file.trim() : model,
+      ...runtimeOptions(),
       ...(tokens.trim() ? { tokens: tokens.trim() } : {}),
       batch: Number(batch),
       passes: optionalInt(passes),
@@ -68,25 +102,73 @@ export function SweepForm({ models, running, onStart, onCancel }: SweepFormProps
                 {listing.id}
               </option>
             ))}
-            <option value={OWN_FILE}>an ONNX file…</option>
+            <option value={OWN_FILE}>{runtime === 'torch' ? 'your own model…' : 'an ONNX file…'}</option>
           </select>
         </div>
-        {model === OWN_FILE ? (
+        {ownModel ? (
           <div className="field">
-            <label htmlFor={`${id}-file`}>ONNX file on the engine's machine</label>
-            <input id={`${id}-file`} value={file} onChange={(event) => setFile(event.target.value)} placeholder="/path/to/model.onnx" required disabled={running} />
+            <label htmlFor={`${id}-file`}>{runtime === 'torch' ? "model on the engine's machine" : "ONNX file on the engine's machine"}</label>
+            <input
+              id={`${id}-file`}
+              value={file}
+              onChange={(event) => setFile(event.target.value)}
+              placeholder={runtime === 'torch' ? 'mypkg.models:make_vit or model.pt' : '/path/to/model.onnx'}
+              required
+              disabled={running}
+            />
           </div>
         ) : null}
-        <div className="field">
-          <label htmlFor={`${id}-ep`}>execution provider</label>
-          <select id={`${id}-ep`} value={ep} onChange={(event) => setEp(event.target.value as typeof ep)} disabled={running}>
-            {executionProviderChoiceSchema.options.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        {runtimes.length > 1 ? (
+          <div className="field">
+            <label htmlFor={`${id}-backend`}>runtime</label>
+            <select id={`${id}-backend`} value={runtime} onChange={(event) => setBackend(event.target.value as Backend)} disabled={running} aria-describedby={`${id}-backend-hint`}>
+              {runtimes.map((name) => (
+                <option key={name} value={name}>
+                  {BACKEND_NAMES[name]}
+                </option>
+              ))}
+            </select>
+            <span className="hint" id={`${id}-backend-hint`}>
+              {runtime === 'torch' ? `PyTorch ${backends?.torch.torch ?? ''} on ${backends?.torch.python ?? 'python'}` : runtime === 'trt' ? `TensorRT ${backends?.tensorrt.version ?? ''}` : 'what times the model'}
+            </span>
+          </div>
+        ) : null}
+        {runtime === 'ort' ? (
+          <div className="field">
+            <label htmlFor={`${id}-ep`}>execution provider</label>
+            <select id={`${id}-ep`} value={ep} onChange={(event) => setEp(event.target.value as typeof ep)} disabled={running}>
+              {executionProviderChoiceSchema.options.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {runtime === 'torch' ? (
+          <div className="field">
+            <label htmlFor={`${id}-device`}>device</label>
+            <select id={`${id}-device`} value={device} onChange={(event) => setDevice(event.target.value as TorchDevice)} disabled={running}>
+              {torchDevices(backends).map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
+        {runtime !== 'ort' ? (
+          <div className="field">
+            <label htmlFor={`${id}-dtype`}>precision</label>
+            <select id={`${id}-dtype`} value={dtype} onChange={(event) => setDtype(event.target.value as Precision)} disabled={running}>
+              {precisionSchema.options.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="field">
           <label htmlFor={`${id}-tokens`}>tokens (A:B)</label>
           <input
@@ -131,10 +213,17 @@ export function SweepForm({ models, running, onStart, onCancel }: SweepFormProps
           <input type="checkbox" checked={validate} onChange={(event) => setValidate(event.target.checked)} disabled={running} />
           check the block against the whole model
         </label>
-        <label className="checkbox">
-          <input type="checkbox" checked={fallback} onChange={(event) => setFallback(event.target.checked)} disabled={running} />
-          fall back to a provider that works
-        </label>
+        {runtime === 'ort' ? (
+          <label className="checkbox">
+            <input type="checkbox" checked={fallback} onChange={(event) => setFallback(event.target.checked)} disabled={running} />
+            fall back to a provider that works
+          </label>
+        ) : (
+          <label className="checkbox">
+            <input type="checkbox" checked={cudaGraphs} onChange={(event) => setCudaGraphs(event.target.checked)} disabled={running || (runtime === 'torch' && device !== 'cuda' && device !== 'auto')} />
+            {runtime === 'torch' ? 'CUDA graphs (one per token count)' : 'CUDA graph (trtexec --useCudaGraph)'}
+          </label>
+        )}
       </div>
       <details>
         <summary>More options</summary>
@@ -147,6 +236,24 @@ export function SweepForm({ models, running, onStart, onCancel }: SweepFormProps
             <label htmlFor={`${id}-seed`}>seed</label>
             <input id={`${id}-seed`} type="number" min={0} value={seed} onChange={(event) => setSeed(event.target.value)} placeholder="1" disabled={running} />
           </div>
+          {runtime === 'torch' ? (
+            <div className="field">
+              <label htmlFor={`${id}-python`}>python</label>
+              <input id={`${id}-python`} value={python} onChange={(event) => setPython(event.target.value)} placeholder={backends?.torch.python ?? 'python3'} disabled={running} />
+            </div>
+          ) : null}
+          {runtime === 'torch' && ownModel ? (
+            <div className="field">
+              <label htmlFor={`${id}-width`}>token width</label>
+              <input id={`${id}-width`} type="number" min={1} value={width} onChange={(event) => setWidth(event.target.value)} placeholder="the model's embed_dim" disabled={running} />
+            </div>
+          ) : null}
+          {runtime === 'trt' ? (
+            <div className="field">
+              <label htmlFor={`${id}-trtexec`}>trtexec</label>
+              <input id={`${id}-trtexec`} value={trtexec} onChange={(event) => setTrtexec(event.target.value)} placeholder={backends?.tensorrt.trtexec ?? 'trtexec'} disabled={running} />
+            </div>
+          ) : null}
           <div className="field">
             <label htmlFor={`${id}-sm`}>SM count (predict steps for this GPU)</label>
             <input id={`${id}-sm`} type="number" min={1} value={smCount} onChange={(event) => setSmCount(event.target.value)} placeholder="from the native probe" disabled={running} />

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiCallError, type ApiResponse, type RunDetail } from '../../../../electron/api/contract';
 import { useApp } from '../../app/api-context';
 import { useCall } from '../../app/use-call';
+import { useProbe } from '../../app/use-probe';
 import { LivePoints } from '../../chart/live-points';
 import { StaircaseChart } from '../../chart/StaircaseChart';
 import { StaircaseFeed } from '../../chart/staircase-feed';
@@ -32,6 +33,8 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
 export function SweepPage() {
   const { api, connection, info, navigate } = useApp();
   const models = useCall(() => api.listModels({}), [api]);
+  // The runtime choice (PyTorch, TensorRT) appears only once the probe has found one working here.
+  const probe = useProbe();
   const feed = useMemo(() => new StaircaseFeed(), []);
   const feeds = useMemo(() => [feed], [feed]);
   const live = useRef(new LivePoints());
@@ -182,7 +185,7 @@ export function SweepPage() {
     }
   };
 
-  // ViTTMs (memory + process tokens) are listed for the Models page; the sweep times ViTs only.
+  // ViTTMs (memory + process tokens) are listed for the Models page; the sweep times ViTs only (ViTTMs: Models page).
   const sweepable = useMemo(() => (models.value?.models ?? []).filter((listing) => listing.memoryTokens === undefined), [models.value]);
   const profile = result?.documents.profile;
   const view = useMemo(() => (profile ? viewProfile(profile) : undefined), [profile]);
@@ -193,7 +196,7 @@ export function SweepPage() {
     <>
       <p className="lead">Latency against the number of tokens on this machine: plateaus, and the steps between them.</p>
       <ErrorNotice error={models.error} title="Could not list the built-in models" />
-      <SweepForm models={sweepable} running={busy} onStart={startSweep} onCancel={cancel} />
+      <SweepForm models={sweepable} backends={probe.value?.backends} running={busy} onStart={startSweep} onCancel={cancel} />
       <ErrorNotice error={actionError} title={job.state === 'running' ? 'Could not cancel' : 'Could not start the sweep'} />
 
       <section className="panel" aria-labelledby="sweep-chart-heading">
