@@ -216,3 +216,47 @@ describe("diffusers' scheduler_config.json", () => {
     expect(() => parseDiffusersScheduler({ beta_schedule: 'sigmoid' }, file)).toThrow(/scheduler\/scheduler_config.json is not valid/);
   });
 });
+
+describe('DDIM with late stochastic steps (noise frozen per run)', () => {
+  const pixelSpace: SchedulerConfig = {
+    ...sd15,
+    betaSchedule: 'linear',
+    betaStart: 0.0001,
+    betaEnd: 0.02,
+    timestepSpacing: 'trailing',
+    stepsOffset: 0,
+    setAlphaToOne: true,
+    clipRange: [-1, 1],
+    useClippedModelOutput: true,
+  };
+  const late = { eta: 1, belowTimestep: 300, seed: 12345, imageLength: 32 };
+  /** A model that is wrong in a fixed way: it always predicts the same, slightly off noise. */
+  const predict = (input: Float32Array) => input.map((value, i) => 0.8 * value + 0.05 * Math.sin(i % 32));
+
+  it('matches plain DDIM on the early steps and injects σ·z on the late ones only', () => {
+    const plain = createDdimSampler(pixelSpace, 20);
+    const stochastic = createDdimSampler({ ...pixelSpace, lateStochasticity: late }, 20);
+    const start = normals(5, 32);
+    const lateSteps = plain.timesteps.map((timestep, index) => ({ timestep, index })).filter(({ timestep }) => timestep < 300);
+    expect(lateSteps.length).toBeGreaterThan(0);
+    const firstLate = lateSteps[0].index;
+    const earlyIndex = firstLate - 1;
+    expect(maxDifference(plain.step(predict(start), earlyIndex, start), stochastic.step(predict(start), earlyIndex, start))).toBe(0);
+    expect(maxDifference(plain.step(predict(start), firstLate, start), stochastic.step(predict(start), firstLate, start))).toBeGreaterThan(1e-3);
+  });
+
+  it('keeps the image a deterministic function of its initial noise, with one frozen draw shared by a batch', () => {
+    const sampler = createDdimSampler({ ...pixelSpace, lateStochasticity: late }, 20);
+    const again = createDdimSampler({ ...pixelSpace, lateStochasticity: late }, 20);
+    const image = normals(6, 32);
+    const alone = run(sampler, image, predict);
+    expect(maxDifference(alone, run(again, image, predict))).toBe(0);
+    const batch = new Float32Array(64);
+    batch.set(normals(7, 32));
+    batch.set(image, 32);
+    const inBatch = run(sampler, batch, predict).subarray(32);
+    expect(maxDifference(alone, inBatch)).toBe(0);
+    const otherSeed = run(createDdimSampler({ ...pixelSpace, lateStochasticity: { ...late, seed: 1 } }, 20), image, predict);
+    expect(maxDifference(alone, otherSeed)).toBeGreaterThan(0);
+  });
+});

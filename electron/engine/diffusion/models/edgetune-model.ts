@@ -28,6 +28,10 @@ export const edgeTuneModelSchema = z.object({
     defaultSampler: z.enum(SAMPLERS),
     /** optional; 'trailing' starts sampling at the last training timestep, where x_T is pure noise */
     timestepSpacing: z.enum(['leading', 'trailing', 'linspace']).default('trailing'),
+    /** optional; DDIM's late steps (t < belowTimestep) use η with noise frozen per run */
+    lateEta: z
+      .object({ eta: z.number().min(0).max(1), belowTimestep: z.number().int().min(0), noise: z.literal('frozen-per-run').default('frozen-per-run') })
+      .optional(),
   }),
 });
 
@@ -49,7 +53,7 @@ export async function readEdgeTuneManifest(folder: string): Promise<EdgeTuneMode
  * The sampler configuration the manifest implies. DDIM clamps its x₀ estimate to the pixel value
  * range and re-derives ε from it, as pixel-space DDPM/DDIM samplers (and our training code) do.
  */
-export function edgeTuneSchedulerConfig(manifest: EdgeTuneModelManifest): SchedulerConfig {
+export function edgeTuneSchedulerConfig(manifest: EdgeTuneModelManifest, lateNoiseSeed = LATE_NOISE_SEED): SchedulerConfig {
   const { scheduler } = manifest;
   return {
     trainTimesteps: scheduler.trainTimesteps,
@@ -64,5 +68,18 @@ export function edgeTuneSchedulerConfig(manifest: EdgeTuneModelManifest): Schedu
     clipRange: manifest.valueRange,
     useClippedModelOutput: true,
     useKarrasSigmas: false,
+    ...(scheduler.lateEta
+      ? {
+          lateStochasticity: {
+            eta: scheduler.lateEta.eta,
+            belowTimestep: scheduler.lateEta.belowTimestep,
+            seed: lateNoiseSeed,
+            imageLength: manifest.channels * manifest.imageSize * manifest.imageSize,
+          },
+        }
+      : {}),
   };
 }
+
+/** The late steps' frozen noise is part of the sampler, like its timesteps: one fixed draw for every run. */
+export const LATE_NOISE_SEED = 12345;

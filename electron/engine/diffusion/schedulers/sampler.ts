@@ -21,6 +21,22 @@ export interface SchedulerConfig extends NoiseScheduleConfig {
   readonly useClippedModelOutput: boolean;
   /** Karras σ spacing is not implemented; Euler refuses a config that asks for it */
   readonly useKarrasSigmas: boolean;
+  /** DDIM: stochastic late steps with noise frozen per run (see LateStochasticity) */
+  readonly lateStochasticity?: LateStochasticity;
+}
+
+/**
+ * DDIM with η > 0 only on the last, low-noise steps (timestep < `belowTimestep`). The injected noise
+ * is drawn once from `seed` for one image and shared by every image, so an image stays a
+ * deterministic function of its initial noise (what noise search needs) while the late steps can
+ * still wash out the errors a briefly trained model leaves behind.
+ */
+export interface LateStochasticity {
+  readonly eta: number;
+  readonly belowTimestep: number;
+  readonly seed: number;
+  /** values in one image's sample; the frozen noise repeats with this period across a batch */
+  readonly imageLength: number;
 }
 
 /**
