@@ -41,9 +41,9 @@ by side in one run; absolute times on shared machines drift, so read the ratios.
                  to it and the baseline in the same shuffled rounds: predicted vs measured latency,
                  each method's latency relative to the baseline, DP vs POMT (about 3 minutes)
   align          each search method vs random search at equal images (65), 10 seeds, population 16,
-                 the default model at 10 DDIM steps with the JPEG-size reward; bookkeeping share of a
-                 generation; genomes kept on disk (about 5 minutes; a tiny generated model, said so,
-                 when the default model is absent)
+                 the default model with the JPEG-size reward; bookkeeping share of a generation;
+                 genomes kept on disk (about 4 minutes; a tiny generated model, said so, when the
+                 default model is absent)
   align-default  the default \`edgetune align\` end to end in a fresh process (target ≤ 3 minutes)
   --virtual      run sweep-cost on a simulated clock (seconds instead of minutes; same protocol)`;
 
