@@ -36,6 +36,8 @@ describe('the align bench', () => {
       expect(method.relativeToRandom).toBeCloseTo(method.bestRewardMean / method.randomBestRewardMean, 12);
       expect(method.bookkeepingShareMedian).toBeGreaterThan(0);
       expect(method.bookkeepingShareMedian).toBeLessThan(1);
+      expect(method.eaBookkeepingShareMedian).toBeGreaterThan(0);
+      expect(method.eaBookkeepingShareMedian).toBeLessThanOrEqual(method.bookkeepingShareMedian);
       expect(method.populationStorageShare).toBeGreaterThan(0);
       expect(method.improvementOverBaselinePct).toBeGreaterThanOrEqual(0);
     }
