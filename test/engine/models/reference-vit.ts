@@ -5,9 +5,9 @@
 import type { VitArchitecture } from '../../../electron/engine/models/architectures.js';
 import type { VitBlockWeights, VitHeadWeights } from '../../../electron/engine/models/vit-onnx.js';
 
-type Matrix = number[][];
+export type Matrix = number[][];
 
-function layerNorm(rows: Matrix, scale: Float32Array, shift: Float32Array, epsilon: number): Matrix {
+export function layerNorm(rows: Matrix, scale: Float32Array, shift: Float32Array, epsilon: number): Matrix {
   return rows.map((row) => {
     const mean = row.reduce((sum, value) => sum + value, 0) / row.length;
     const variance = row.reduce((sum, value) => sum + (value - mean) ** 2, 0) / row.length;
@@ -17,7 +17,7 @@ function layerNorm(rows: Matrix, scale: Float32Array, shift: Float32Array, epsil
 }
 
 /** rows [n, in] · weight [in, out] + bias */
-function linear(rows: Matrix, weight: Float32Array, bias: Float32Array): Matrix {
+export function linear(rows: Matrix, weight: Float32Array, bias: Float32Array): Matrix {
   const outWidth = bias.length;
   return rows.map((row) =>
     Array.from({ length: outWidth }, (_, column) => {
@@ -36,7 +36,7 @@ function erf(x: number): number {
   return sign * (1 - poly * Math.exp(-x * x));
 }
 
-function gelu(x: number): number {
+export function gelu(x: number): number {
   return 0.5 * x * (1 + erf(x / Math.SQRT2));
 }
 

@@ -5,39 +5,9 @@
  */
 import type { VitArchitecture } from '../../../electron/engine/models/architectures.js';
 import type { VitBlockWeights, VitHeadWeights } from '../../../electron/engine/models/vit-onnx.js';
-import { referenceHead } from '../models/reference-vit.js';
+import { gelu, layerNorm, linear, referenceHead, type Matrix } from '../models/reference-vit.js';
 
-export type Matrix = number[][];
-
-function layerNorm(rows: Matrix, scale: Float32Array, shift: Float32Array, epsilon: number): Matrix {
-  return rows.map((row) => {
-    const mean = row.reduce((sum, value) => sum + value, 0) / row.length;
-    const variance = row.reduce((sum, value) => sum + (value - mean) ** 2, 0) / row.length;
-    const inverse = 1 / Math.sqrt(variance + epsilon);
-    return row.map((value, i) => (value - mean) * inverse * scale[i] + shift[i]);
-  });
-}
-
-function linear(rows: Matrix, weight: Float32Array, bias: Float32Array): Matrix {
-  const outWidth = bias.length;
-  return rows.map((row) =>
-    Array.from({ length: outWidth }, (_, column) => {
-      let sum = bias[column];
-      for (let i = 0; i < row.length; i++) sum += row[i] * weight[i * outWidth + column];
-      return sum;
-    }),
-  );
-}
-
-/** Abramowitz & Stegun 7.1.26, |error| < 1.5e-7. */
-function erf(x: number): number {
-  const sign = x < 0 ? -1 : 1;
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  return sign * (1 - poly * Math.exp(-x * x));
-}
-
-const gelu = (x: number): number => 0.5 * x * (1 + erf(x / Math.SQRT2));
+export type { Matrix };
 
 function softmax(values: readonly number[]): number[] {
   const top = Math.max(...values);
