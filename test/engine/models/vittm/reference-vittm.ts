@@ -7,30 +7,9 @@ import type { VitArchitecture } from '../../../../electron/engine/models/archite
 import type { LinearAttentionShape } from '../../../../electron/engine/models/vittm/macs.js';
 import type { VittmArchitecture } from '../../../../electron/engine/models/vittm/architectures.js';
 import type { LinearAttentionWeights, VittmEmbeddingWeights, VittmWeights } from '../../../../electron/engine/models/vittm/vittm-onnx.js';
-import { referenceBlock } from '../reference-vit.js';
+import { layerNorm, linear, referenceBlock, type Matrix } from '../reference-vit.js';
 
-export type Matrix = number[][];
-
-export function layerNorm(rows: Matrix, scale: Float32Array, shift: Float32Array, epsilon: number): Matrix {
-  return rows.map((row) => {
-    const mean = row.reduce((sum, value) => sum + value, 0) / row.length;
-    const variance = row.reduce((sum, value) => sum + (value - mean) ** 2, 0) / row.length;
-    const inverse = 1 / Math.sqrt(variance + epsilon);
-    return row.map((value, i) => (value - mean) * inverse * scale[i] + shift[i]);
-  });
-}
-
-/** rows [n, in] · weight [in, out] + bias */
-export function linear(rows: Matrix, weight: Float32Array, bias: Float32Array): Matrix {
-  const outWidth = bias.length;
-  return rows.map((row) =>
-    Array.from({ length: outWidth }, (_, column) => {
-      let sum = bias[column];
-      for (let i = 0; i < row.length; i++) sum += row[i] * weight[i * outWidth + column];
-      return sum;
-    }),
-  );
-}
+export { layerNorm, linear, type Matrix };
 
 function added(a: Matrix, b: Matrix): Matrix {
   return a.map((row, i) => row.map((value, j) => value + b[i][j]));
